@@ -1,0 +1,178 @@
+package io.corpusencoder.core.embed;
+
+import io.corpusencoder.core.model.Encoder;
+import io.corpusencoder.core.model.HiddenStates;
+import io.corpusencoder.core.model.Workspace;
+import io.corpusencoder.core.pool.Pooling;
+import io.corpusencoder.core.tokenize.BertTokenizer;
+import io.corpusencoder.core.tokenize.Encoding;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Text in, vectors out: tokenizer + encoder + pooling with the model's settings. Immutable and
+ * Serializable (Spark broadcasts it); safe for concurrent calls, each thread using its own
+ * workspace.
+ *
+ * <p>Texts are batched by length (sorted, then cut at a token budget) so batches hold texts of
+ * similar length; every sequence is computed on its own length, so no padding is computed and a
+ * text's vector does not depend on the other texts of the call.
+ */
+public final class EmbeddingModel implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Real tokens per forward pass: large enough for well-shaped GEMMs, small enough for cache. */
+  public static final int DEFAULT_TOKEN_BUDGET = 4096;
+
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  private final String name;
+  private final String weightSha256;
+  private final BertTokenizer tokenizer;
+  private final Encoder encoder;
+  private final Pooling pooling;
+  private final boolean normalize;
+  private final int maxLength;
+
+  public EmbeddingModel(String name, String weightSha256, BertTokenizer tokenizer, Encoder encoder,
+      Pooling pooling, boolean normalize, int maxLength) {
+    this.name = Objects.requireNonNull(name);
+    this.weightSha256 = Objects.requireNonNull(weightSha256);
+    this.tokenizer = Objects.requireNonNull(tokenizer);
+    this.encoder = Objects.requireNonNull(encoder);
+    this.pooling = Objects.requireNonNull(pooling);
+    this.normalize = normalize;
+    int limit = encoder.config().maxPositions();
+    if (maxLength < tokenizer.numSpecialTokens() + 1 || maxLength > limit) {
+      throw new IllegalArgumentException("max length " + maxLength + " for model " + name
+          + " must be in [" + (tokenizer.numSpecialTokens() + 1) + ", " + limit
+          + "] (max_position_embeddings)");
+    }
+    this.maxLength = maxLength;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** sha256 (hex) of the weight file the model was loaded from: the model's identity. */
+  public String weightSha256() {
+    return weightSha256;
+  }
+
+  public BertTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  public Pooling pooling() {
+    return pooling;
+  }
+
+  public boolean normalize() {
+    return normalize;
+  }
+
+  public int maxLength() {
+    return maxLength;
+  }
+
+  public int dimension() {
+    return encoder.config().hiddenSize();
+  }
+
+  /** The same model with another pooling. */
+  public EmbeddingModel withPooling(Pooling p) {
+    return new EmbeddingModel(name, weightSha256, tokenizer, encoder, p, normalize, maxLength);
+  }
+
+  /** The same model with or without L2 normalization. */
+  public EmbeddingModel withNormalize(boolean n) {
+    return new EmbeddingModel(name, weightSha256, tokenizer, encoder, pooling, n, maxLength);
+  }
+
+  /** The same model with another maximum length (special tokens included). */
+  public EmbeddingModel withMaxLength(int m) {
+    return new EmbeddingModel(name, weightSha256, tokenizer, encoder, pooling, normalize, m);
+  }
+
+  /** Tokenizes with the model's maximum length. */
+  public Encoding tokenize(String text) {
+    return tokenizer.encode(text, maxLength);
+  }
+
+  /** Pooled vectors of {@code texts}, in order. */
+  public List<Embedding> embed(List<String> texts) {
+    return embed(texts, false, false);
+  }
+
+  /**
+   * Embeds {@code texts} (none may be null; an empty text is [CLS][SEP]); optionally also returns
+   * each text's token ids and per-token vectors.
+   */
+  public List<Embedding> embed(List<String> texts, boolean withTokenIds, boolean withTokenVectors) {
+    Encoding[] enc = new Encoding[texts.size()];
+    for (int i = 0; i < enc.length; i++) {
+      String t = texts.get(i);
+      if (t == null) {
+        throw new IllegalArgumentException("text " + i + " is null; expected a string");
+      }
+      enc[i] = tokenize(t);
+    }
+    return embedEncodings(Arrays.asList(enc), withTokenIds, withTokenVectors);
+  }
+
+  /** Embeds already tokenized texts (ids within the model's vocabulary and maximum length). */
+  public List<Embedding> embedEncodings(
+      List<Encoding> enc, boolean withTokenIds, boolean withTokenVectors) {
+    int n = enc.size();
+    Embedding[] out = new Embedding[n];
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    Arrays.sort(order, Comparator.comparingInt(i -> enc.get(i).length()));
+    Workspace ws = WORKSPACE.get();
+    List<Integer> batch = new ArrayList<>();
+    int batchTokens = 0;
+    for (int k = 0; k <= n; k++) {
+      int len = k < n ? enc.get(order[k]).length() : 0;
+      if (k == n || (!batch.isEmpty() && batchTokens + len > DEFAULT_TOKEN_BUDGET)) {
+        if (!batch.isEmpty()) runBatch(enc, batch, ws, out, withTokenIds, withTokenVectors);
+        batch.clear();
+        batchTokens = 0;
+      }
+      if (k < n) {
+        batch.add(order[k]);
+        batchTokens += len;
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  private void runBatch(List<Encoding> enc, List<Integer> batch, Workspace ws, Embedding[] out,
+      boolean withTokenIds, boolean withTokenVectors) {
+    int b = batch.size();
+    int[][] ids = new int[b][];
+    int[][] types = new int[b][];
+    for (int j = 0; j < b; j++) {
+      Encoding e = enc.get(batch.get(j));
+      if (e.length() > maxLength) {
+        throw new IllegalArgumentException("encoding " + batch.get(j) + " has " + e.length()
+            + " tokens; the maximum length is " + maxLength);
+      }
+      ids[j] = e.ids();
+      types[j] = e.typeIds();
+    }
+    HiddenStates h = encoder.forward(ids, types, null, ws);
+    for (int j = 0; j < b; j++) {
+      Encoding e = enc.get(batch.get(j));
+      out[batch.get(j)] = new Embedding(pooling.pool(h, j, normalize), e.length(), e.truncated(),
+          withTokenIds ? e.ids().clone() : null, withTokenVectors ? h.sequence(j) : null);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.corpusencoder.core.embed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corpusencoder.core.config.EncoderConfig;
+import io.corpusencoder.core.model.Encoder;
+import io.corpusencoder.core.pool.Pooling;
+import io.corpusencoder.core.tokenize.BertTokenizer;
+import io.corpusencoder.core.tokenize.TokenizerReader;
+import io.corpusencoder.core.weights.ModelFormatException;
+import io.corpusencoder.core.weights.OnnxReader;
+import io.corpusencoder.core.weights.Safetensors;
+import io.corpusencoder.core.weights.WeightMap;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.logging.Logger;
+
+/**
+ * Loads an {@link EmbeddingModel} from a short name ({@link ModelCatalog}), a Hugging Face model
+ * directory (config.json, model.safetensors, tokenizer.json or vocab.txt; sentence-transformers'
+ * modules.json, 1_Pooling/config.json and Normalize module decide pooling and normalization), or
+ * an ONNX file with tokenizer.json beside it.
+ */
+public final class ModelLoader {
+  private static final Logger LOG = Logger.getLogger(ModelLoader.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelLoader() {}
+
+  /** What a model directory or file was loaded as, before it becomes an EmbeddingModel. */
+  public record Loaded(String name, String weightSha256, EncoderConfig config, WeightMap weights,
+      byte[] tokenizerJson, BertTokenizer tokenizer, Pooling pooling, boolean normalize,
+      int maxLength) {
+    public EmbeddingModel toModel() {
+      return new EmbeddingModel(name, weightSha256, tokenizer, Encoder.from(config, weights),
+          pooling, normalize, maxLength);
+    }
+  }
+
+  /** Loads by short name or path, with the model's own pooling, normalization and max length. */
+  public static EmbeddingModel load(String nameOrPath) throws IOException {
+    return loadParts(nameOrPath).toModel();
+  }
+
+  /** Loads without building the encoder, e.g. to convert a model to another format. */
+  public static Loaded loadParts(String nameOrPath) throws IOException {
+    if (nameOrPath == null || nameOrPath.isBlank()) {
+      throw new IllegalArgumentException("model: expected a name (" + String.join(", ",
+          ModelCatalog.names()) + ") or a path, got nothing");
+    }
+    var entry = ModelCatalog.find(nameOrPath);
+    if (entry.isPresent()) return loadCatalog(entry.get());
+    Path p = Paths.get(nameOrPath);
+    if (Files.isDirectory(p)) return loadDirectory(p);
+    if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
+      return loadOnnxFile(p);
+    }
+    throw new IllegalArgumentException("model: \"" + nameOrPath + "\" is neither a known name ("
+        + String.join(", ", ModelCatalog.names()) + ") nor an existing model directory or "
+        + ".onnx file");
+  }
+
+  private static Loaded loadCatalog(ModelCatalog.Entry e) throws IOException {
+    byte[] onnx = ModelCatalog.readFile(e, e.onnxEntry());
+    byte[] tok = ModelCatalog.readFile(e, e.tokenizerEntry());
+    String src = e.coordinates() + "!/" + e.onnxEntry();
+    OnnxReader.Imported imp = OnnxReader.read(onnx, src, null);
+    BertTokenizer tokenizer =
+        TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
+    return new Loaded(e.name(), sha256(onnx), imp.config(), imp.weights(), tok, tokenizer,
+        e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()));
+  }
+
+  private static Loaded loadOnnxFile(Path onnxFile) throws IOException {
+    Path dir = onnxFile.toAbsolutePath().getParent();
+    String stem = onnxFile.getFileName().toString().replaceFirst("\\.onnx$", "");
+    Path tokFile = firstExisting(dir.resolve("tokenizer.json"), dir.resolve(stem + "-tokenizer.json"),
+        dir.getParent() == null ? null : dir.getParent().resolve("tokenizer.json"));
+    if (tokFile == null) {
+      throw new IOException(onnxFile + ": no tokenizer.json next to it (looked for tokenizer.json "
+          + "and " + stem + "-tokenizer.json in " + dir + " and its parent)");
+    }
+    byte[] onnx = Files.readAllBytes(onnxFile);
+    OnnxReader.Imported imp = OnnxReader.read(onnx, onnxFile.toString(), dir);
+    EncoderConfig config = imp.config();
+    Path configJson = firstExisting(dir.resolve("config.json"),
+        dir.getParent() == null ? null : dir.getParent().resolve("config.json"));
+    if (configJson != null) {
+      EncoderConfig declared = EncoderConfig.read(configJson);
+      if (!declared.equals(config)) {
+        LOG.warning(configJson + " differs from what " + onnxFile + " implies; using "
+            + configJson + ": " + declared + " vs " + config);
+      }
+      config = declared;
+    }
+    byte[] tok = Files.readAllBytes(tokFile);
+    BertTokenizer tokenizer = TokenizerReader.readTokenizerJson(tokFile);
+    Path stDir = configJson != null ? configJson.getParent() : dir;
+    SentenceTransformers st = SentenceTransformers.read(stDir);
+    return new Loaded(stem, sha256(onnx), config, imp.weights(), tok, tokenizer, st.pooling(),
+        st.normalize(), st.maxLength(config.maxPositions()));
+  }
+
+  private static Loaded loadDirectory(Path dir) throws IOException {
+    Path configJson = dir.resolve("config.json");
+    Path weightsFile = dir.resolve("model.safetensors");
+    if (!Files.isRegularFile(weightsFile)) {
+      Path onnx = firstExisting(dir.resolve("model.onnx"), dir.resolve("onnx").resolve("model.onnx"));
+      if (onnx != null) return loadOnnxFile(onnx);
+      String hint = Files.exists(dir.resolve("pytorch_model.bin"))
+          ? " (pytorch_model.bin is pickle, which is not read: convert it to safetensors)" : "";
+      throw new IOException(dir + ": no model.safetensors" + hint);
+    }
+    if (!Files.isRegularFile(configJson)) throw new IOException(dir + ": no config.json");
+    EncoderConfig config = EncoderConfig.read(configJson);
+    WeightMap weights = Safetensors.read(weightsFile);
+    Path tokFile = dir.resolve("tokenizer.json");
+    BertTokenizer tokenizer;
+    byte[] tok = null;
+    if (Files.isRegularFile(tokFile)) {
+      tok = Files.readAllBytes(tokFile);
+      tokenizer = TokenizerReader.readTokenizerJson(tokFile);
+    } else if (Files.isRegularFile(dir.resolve("vocab.txt"))) {
+      tokenizer = TokenizerReader.readVocabTxt(dir.resolve("vocab.txt"),
+          dir.resolve("tokenizer_config.json"));
+    } else {
+      throw new IOException(dir + ": no tokenizer.json or vocab.txt");
+    }
+    if (tokenizer.vocab().size() > config.vocabSize()) {
+      throw new ModelFormatException(dir + ": the tokenizer has ids up to "
+          + (tokenizer.vocab().size() - 1) + " but config.json vocab_size is " + config.vocabSize());
+    }
+    SentenceTransformers st = SentenceTransformers.read(dir);
+    return new Loaded(dir.getFileName().toString(), sha256(weightsFile), config, weights, tok,
+        tokenizer, st.pooling(), st.normalize(), st.maxLength(config.maxPositions()));
+  }
+
+  private static Path firstExisting(Path... candidates) {
+    for (Path c : candidates) if (c != null && Files.isRegularFile(c)) return c;
+    return null;
+  }
+
+  /** Hex sha256 of bytes. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
+    }
+  }
+
+  /** Hex sha256 of a file, streamed. */
+  public static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
+    }
+  }
+
+  /** sentence-transformers' module files: pooling mode, Normalize module, max_seq_length. */
+  record SentenceTransformers(Pooling pooling, boolean normalize, Integer maxSeqLength) {
+    int maxLength(int maxPositions) {
+      return maxSeqLength == null ? maxPositions : Math.min(maxSeqLength, maxPositions);
+    }
+
+    static SentenceTransformers read(Path dir) throws IOException {
+      Pooling pooling = Pooling.MEAN; // sentence-transformers' default for a plain HF model
+      boolean normalize = false;
+      Path modules = dir.resolve("modules.json");
+      if (Files.isRegularFile(modules)) {
+        for (JsonNode m : JSON.readTree(modules.toFile())) {
+          String type = m.path("type").asText("");
+          String path = m.path("path").asText("");
+          if (type.endsWith(".Pooling")) {
+            pooling = readPooling(dir.resolve(path).resolve("config.json"));
+          } else if (type.endsWith(".Normalize")) {
+            normalize = true;
+          }
+        }
+      }
+      Integer maxSeq = null;
+      Path sbert = dir.resolve("sentence_bert_config.json");
+      if (Files.isRegularFile(sbert)) {
+        JsonNode n = JSON.readTree(sbert.toFile()).path("max_seq_length");
+        if (n.canConvertToInt()) maxSeq = n.intValue();
+      }
+      return new SentenceTransformers(pooling, normalize, maxSeq);
+    }
+
+    private static Pooling readPooling(Path config) throws IOException {
+      if (!Files.isRegularFile(config)) {
+        throw new IOException(config + ": modules.json names a Pooling module but its config.json "
+            + "is missing");
+      }
+      JsonNode c = JSON.readTree(config.toFile());
+      if (c.path("pooling_mode_cls_token").asBoolean(false)) return Pooling.CLS;
+      if (c.path("pooling_mode_mean_tokens").asBoolean(false)) return Pooling.MEAN;
+      if (c.path("pooling_mode_max_tokens").asBoolean(false)) return Pooling.MAX;
+      throw new IllegalArgumentException(config + ": no supported pooling mode is true; expected "
+          + "pooling_mode_cls_token, pooling_mode_mean_tokens or pooling_mode_max_tokens");
+    }
+  }
+}

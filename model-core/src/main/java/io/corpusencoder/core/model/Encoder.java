@@ -1,0 +1,226 @@
+package io.corpusencoder.core.model;
+
+import io.corpusencoder.core.config.EncoderConfig;
+import io.corpusencoder.core.config.EncoderConfig.Positions;
+import io.corpusencoder.core.weights.BertNames;
+import io.corpusencoder.core.weights.ModelFormatException;
+import io.corpusencoder.core.weights.WeightMap;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * A transformer encoder: embeddings (word + position + token type, LayerNorm) then N encoder
+ * layers. Immutable and Serializable (records of float arrays), so Spark can broadcast it; any
+ * number of threads may call {@link #forward} at once, each with its own {@link Workspace}.
+ */
+public final class Encoder implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final EncoderConfig config;
+  private final float[] wordEmbeddings; // [vocab, hidden]
+  private final float[] positionEmbeddings; // [maxPositions, hidden]: learned, or the sinusoid table
+  private final float[] tokenTypeEmbeddings; // [typeVocab, hidden], or null
+  private final LayerNorm embeddingNorm; // null when the checkpoint has none (sinusoidal variant)
+  private final float embeddingScale; // 1 for BERT; √hidden for the original Transformer
+  private final EncoderLayer[] layers;
+  private final LayerNorm finalNorm; // pre-LayerNorm encoders only
+
+  private Encoder(EncoderConfig config, float[] word, float[] pos, float[] type, LayerNorm embNorm,
+      float embeddingScale, EncoderLayer[] layers, LayerNorm finalNorm) {
+    this.config = config;
+    this.wordEmbeddings = word;
+    this.positionEmbeddings = pos;
+    this.tokenTypeEmbeddings = type;
+    this.embeddingNorm = embNorm;
+    this.embeddingScale = embeddingScale;
+    this.layers = layers;
+    this.finalNorm = finalNorm;
+  }
+
+  /** Builds the encoder, checking every tensor's presence and shape against {@code config}. */
+  public static Encoder from(EncoderConfig config, WeightMap w) {
+    Objects.requireNonNull(config, "config");
+    int h = config.hiddenSize();
+    int ff = config.intermediateSize();
+    float eps = config.layerNormEps();
+    float[] word = w.matrix(BertNames.WORD_EMBEDDINGS, config.vocabSize(), h);
+    float[] pos;
+    float scale;
+    if (config.positions() == Positions.LEARNED) {
+      pos = w.matrix(BertNames.POSITION_EMBEDDINGS, config.maxPositions(), h);
+      scale = 1f;
+    } else {
+      pos = sinusoidTable(config.maxPositions(), h);
+      scale = (float) Math.sqrt(h);
+    }
+    float[] type = config.typeVocabSize() > 0
+        ? w.matrix(BertNames.TOKEN_TYPE_EMBEDDINGS, config.typeVocabSize(), h) : null;
+    LayerNorm embNorm = w.contains(BertNames.EMBEDDINGS_LN_WEIGHT)
+        ? new LayerNorm(w.vector(BertNames.EMBEDDINGS_LN_WEIGHT, h),
+            w.vector(BertNames.EMBEDDINGS_LN_BIAS, h), eps)
+        : null;
+    if (embNorm == null && config.positions() == Positions.LEARNED) {
+      throw new ModelFormatException(w.source() + ": tensor " + BertNames.EMBEDDINGS_LN_WEIGHT
+          + " is missing");
+    }
+    EncoderLayer[] layers = new EncoderLayer[config.numLayers()];
+    for (int l = 0; l < layers.length; l++) {
+      float[] qkvW = new float[3 * h * h];
+      float[] qkvB = new float[3 * h];
+      // Q, K, V stacked row-wise into one [3h, h] weight: one GEMM instead of three.
+      System.arraycopy(w.matrix(BertNames.query(l, "weight"), h, h), 0, qkvW, 0, h * h);
+      System.arraycopy(w.matrix(BertNames.key(l, "weight"), h, h), 0, qkvW, h * h, h * h);
+      System.arraycopy(w.matrix(BertNames.value(l, "weight"), h, h), 0, qkvW, 2 * h * h, h * h);
+      System.arraycopy(w.vector(BertNames.query(l, "bias"), h), 0, qkvB, 0, h);
+      System.arraycopy(w.vector(BertNames.key(l, "bias"), h), 0, qkvB, h, h);
+      System.arraycopy(w.vector(BertNames.value(l, "bias"), h), 0, qkvB, 2 * h, h);
+      layers[l] = new EncoderLayer(
+          new SelfAttention(new Dense(qkvW, qkvB, h, 3 * h), config.numHeads(), h),
+          dense(w, BertNames.attentionOutput(l, ""), h, h),
+          norm(w, BertNames.attentionLayerNorm(l, ""), h, eps),
+          dense(w, BertNames.intermediate(l, ""), h, ff),
+          config.activation(),
+          dense(w, BertNames.output(l, ""), ff, h),
+          norm(w, BertNames.outputLayerNorm(l, ""), h, eps),
+          config.preLayerNorm());
+    }
+    LayerNorm finalNorm = config.preLayerNorm()
+        ? new LayerNorm(w.vector(BertNames.FINAL_LN_WEIGHT, h), w.vector(BertNames.FINAL_LN_BIAS, h),
+            eps)
+        : null;
+    return new Encoder(config, word, pos, type, embNorm, scale, layers, finalNorm);
+  }
+
+  private static Dense dense(WeightMap w, String prefix, int in, int out) {
+    return new Dense(w.matrix(prefix + "weight", out, in), w.vector(prefix + "bias", out), in, out);
+  }
+
+  private static LayerNorm norm(WeightMap w, String prefix, int n, float eps) {
+    return new LayerNorm(w.vector(prefix + "weight", n), w.vector(prefix + "bias", n), eps);
+  }
+
+  /**
+   * The original Transformer's positional encoding: PE(pos, 2i) = sin(pos / 10000^(2i/d)),
+   * PE(pos, 2i+1) = cos(pos / 10000^(2i/d)). Returns [positions, d].
+   */
+  public static float[] sinusoidTable(int positions, int d) {
+    float[] pe = new float[positions * d];
+    for (int pos = 0; pos < positions; pos++) {
+      for (int i = 0; i < d; i += 2) {
+        double angle = pos / Math.pow(10000.0, (double) i / d);
+        pe[pos * d + i] = (float) Math.sin(angle);
+        if (i + 1 < d) pe[pos * d + i + 1] = (float) Math.cos(angle);
+      }
+    }
+    return pe;
+  }
+
+  public EncoderConfig config() {
+    return config;
+  }
+
+  /** Runs a batch of unpadded sequences; all type ids 0 and no masked keys. */
+  public HiddenStates forward(int[][] ids, Workspace ws) {
+    return forward(ids, null, null, ws);
+  }
+
+  /**
+   * Runs a batch: {@code ids[s]} is sequence s's token ids (its own length, no padding);
+   * {@code typeIds} and {@code attentionMask} may be null (all 0, all 1). Keys with mask 0 get
+   * exactly zero attention weight; positions still count them, as in HF.
+   */
+  public HiddenStates forward(int[][] ids, int[][] typeIds, int[][] attentionMask, Workspace ws) {
+    int n = ids.length;
+    if (n == 0) throw new IllegalArgumentException("empty batch");
+    int[] seqStart = new int[n];
+    int[] seqLen = new int[n];
+    int tokens = 0;
+    int maxLen = 0;
+    for (int s = 0; s < n; s++) {
+      int len = ids[s].length;
+      if (len == 0) throw new IllegalArgumentException("sequence " + s + " has no tokens");
+      if (len > config.maxPositions()) {
+        throw new IllegalArgumentException("sequence " + s + " has " + len
+            + " tokens; the model takes at most max_position_embeddings = " + config.maxPositions());
+      }
+      seqStart[s] = tokens;
+      seqLen[s] = len;
+      tokens += len;
+      maxLen = Math.max(maxLen, len);
+    }
+    boolean[] keyMask = buildMask(attentionMask, ids, tokens);
+    ws.ensure(tokens, maxLen, config.hiddenSize(), config.intermediateSize());
+    embed(ids, typeIds, seqStart, ws.hidden);
+    for (EncoderLayer layer : layers) layer.forward(ws, seqStart, seqLen, n, keyMask);
+    if (finalNorm != null) finalNorm.forwardInPlace(ws.hidden, tokens);
+    return new HiddenStates(ws.hidden, seqStart, seqLen, config.hiddenSize());
+  }
+
+  private static boolean[] buildMask(int[][] mask, int[][] ids, int tokens) {
+    if (mask == null) return null;
+    if (mask.length != ids.length) {
+      throw new IllegalArgumentException("attentionMask has " + mask.length + " rows for "
+          + ids.length + " sequences");
+    }
+    boolean[] keep = new boolean[tokens];
+    boolean anyMasked = false;
+    int k = 0;
+    for (int s = 0; s < ids.length; s++) {
+      if (mask[s].length != ids[s].length) {
+        throw new IllegalArgumentException("attentionMask row " + s + " has " + mask[s].length
+            + " entries for " + ids[s].length + " tokens");
+      }
+      boolean seqAny = false;
+      for (int v : mask[s]) {
+        keep[k++] = v != 0;
+        seqAny |= v != 0;
+        anyMasked |= v == 0;
+      }
+      if (!seqAny) {
+        throw new IllegalArgumentException("attentionMask row " + s + " masks every token");
+      }
+    }
+    return anyMasked ? keep : null;
+  }
+
+  private void embed(int[][] ids, int[][] typeIds, int[] seqStart, float[] x) {
+    int h = config.hiddenSize();
+    for (int s = 0; s < ids.length; s++) {
+      if (typeIds != null && typeIds[s].length != ids[s].length) {
+        throw new IllegalArgumentException("typeIds row " + s + " has " + typeIds[s].length
+            + " entries for " + ids[s].length + " tokens");
+      }
+      for (int t = 0; t < ids[s].length; t++) {
+        int id = ids[s][t];
+        if (id < 0 || id >= config.vocabSize()) {
+          throw new IllegalArgumentException("token id " + id + " at sequence " + s + ", position "
+              + t + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+        }
+        int type = typeIds == null ? 0 : typeIds[s][t];
+        int row = (seqStart[s] + t) * h;
+        int wOff = id * h;
+        int pOff = t * h;
+        if (tokenTypeEmbeddings != null) {
+          if (type < 0 || type >= config.typeVocabSize()) {
+            throw new IllegalArgumentException("token type id " + type + " is outside [0, "
+                + config.typeVocabSize() + ")");
+          }
+          int tOff = type * h;
+          // Summation order as HF BertEmbeddings: (word + token type) + position.
+          for (int c = 0; c < h; c++) {
+            x[row + c] = (wordEmbeddings[wOff + c] * embeddingScale + tokenTypeEmbeddings[tOff + c])
+                + positionEmbeddings[pOff + c];
+          }
+        } else {
+          for (int c = 0; c < h; c++) {
+            x[row + c] = wordEmbeddings[wOff + c] * embeddingScale + positionEmbeddings[pOff + c];
+          }
+        }
+      }
+    }
+    if (embeddingNorm != null) {
+      int tokens = seqStart[ids.length - 1] + ids[ids.length - 1].length;
+      embeddingNorm.forwardInPlace(x, tokens);
+    }
+  }
+}

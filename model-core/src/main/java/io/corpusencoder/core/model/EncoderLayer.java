@@ -1,0 +1,63 @@
+package io.corpusencoder.core.model;
+
+import io.corpusencoder.core.config.Activation;
+import io.corpusencoder.core.math.Ops;
+import java.io.Serializable;
+
+/**
+ * One encoder layer: self-attention, output projection, residual + LayerNorm, then the
+ * feed-forward (dense, activation, dense), residual + LayerNorm. Post-LayerNorm as BERT; with
+ * {@code preLayerNorm} each LayerNorm moves in front of its sub-layer instead.
+ */
+record EncoderLayer(
+    SelfAttention attention,
+    Dense attentionOutput,
+    LayerNorm attentionNorm,
+    Dense intermediate,
+    Activation activation,
+    Dense output,
+    LayerNorm outputNorm,
+    boolean preLayerNorm)
+    implements Serializable {
+
+  /** ws.hidden [tokens, hidden] -> ws.hidden, through ws's scratch buffers. */
+  void forward(Workspace ws, int[] seqStart, int[] seqLen, int numSeqs, boolean[] keyMask) {
+    int tokens = seqStart[numSeqs - 1] + seqLen[numSeqs - 1];
+    int hidden = attentionOutput.out();
+    if (!preLayerNorm) {
+      attention.forward(ws.hidden, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
+      attentionOutput.forward(ws.context, tokens, ws.scratch);
+      attentionNorm.addForwardInPlace(ws.scratch, ws.hidden, tokens); // Add & Norm
+      ws.swapHiddenAndScratch();
+      intermediate.forward(ws.hidden, tokens, ws.ffn);
+      activate(ws.ffn, tokens * intermediate.out());
+      output.forward(ws.ffn, tokens, ws.scratch);
+      outputNorm.addForwardInPlace(ws.scratch, ws.hidden, tokens); // Add & Norm
+      ws.swapHiddenAndScratch();
+    } else {
+      System.arraycopy(ws.hidden, 0, ws.scratch, 0, tokens * hidden);
+      attentionNorm.forwardInPlace(ws.scratch, tokens);
+      attention.forward(ws.scratch, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
+      attentionOutput.forward(ws.context, tokens, ws.scratch);
+      addInPlace(ws.hidden, ws.scratch, tokens * hidden); // x = x + Attention(LN(x))
+      System.arraycopy(ws.hidden, 0, ws.scratch, 0, tokens * hidden);
+      outputNorm.forwardInPlace(ws.scratch, tokens);
+      intermediate.forward(ws.scratch, tokens, ws.ffn);
+      activate(ws.ffn, tokens * intermediate.out());
+      output.forward(ws.ffn, tokens, ws.scratch);
+      addInPlace(ws.hidden, ws.scratch, tokens * hidden); // x = x + FFN(LN(x))
+    }
+  }
+
+  private void activate(float[] x, int n) {
+    switch (activation) {
+      case GELU -> Ops.geluInPlace(x, n);
+      case GELU_TANH -> Ops.geluTanhInPlace(x, n);
+      case RELU -> Ops.reluInPlace(x, n);
+    }
+  }
+
+  private static void addInPlace(float[] x, float[] y, int n) {
+    for (int i = 0; i < n; i++) x[i] += y[i];
+  }
+}

@@ -1,0 +1,56 @@
+package io.corpusencoder.core.model;
+
+import io.corpusencoder.core.math.Blas;
+import io.corpusencoder.core.math.Ops;
+import java.io.Serializable;
+
+/**
+ * Multi-head scaled dot-product self-attention, softmax(QKᵀ/√d_head + mask)·V, with Q, K and V
+ * projected by one fused product. Runs per sequence on that sequence's own length, so padding is
+ * never computed and a text's result does not depend on its batch neighbours.
+ */
+record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hiddenSize)
+    implements Serializable {
+
+  int headSize() {
+    return hiddenSize / numHeads;
+  }
+
+  /**
+   * x [tokens, hidden] (sequences packed one after another) -> context [tokens, hidden];
+   * {@code keyMask}, when not null, holds per packed token whether it may be attended to.
+   */
+  void forward(float[] x, Workspace ws, int[] seqStart, int[] seqLen, int numSeqs,
+      boolean[] keyMask, float[] context) {
+    int tokens = seqStart[numSeqs - 1] + seqLen[numSeqs - 1];
+    int ld = 3 * hiddenSize;
+    qkv.forward(x, tokens, ws.qkv);
+    int hs = headSize();
+    float scale = (float) (1.0 / Math.sqrt(hs));
+    float[] scores = ws.scores;
+    for (int s = 0; s < numSeqs; s++) {
+      int start = seqStart[s];
+      int len = seqLen[s];
+      int rowOff = start * ld;
+      for (int h = 0; h < numHeads; h++) {
+        int qOff = rowOff + h * hs;
+        int kOff = rowOff + hiddenSize + h * hs;
+        int vOff = rowOff + 2 * hiddenSize + h * hs;
+        // scores [len, len] = scale · Q_h · K_hᵀ (HF scales before adding the mask)
+        Blas.gemmNT(len, len, hs, scale, ws.qkv, qOff, ld, ws.qkv, kOff, ld, 0f, scores, 0, len);
+        if (keyMask != null) applyMask(scores, len, keyMask, start);
+        Ops.softmaxRowsInPlace(scores, 0, len, len, len);
+        // context_h [len, hs] = P · V_h, written into its head's columns
+        Blas.gemmNN(len, hs, len, 1f, scores, 0, len, ws.qkv, vOff, ld, 0f, context,
+            start * hiddenSize + h * hs, hiddenSize);
+      }
+    }
+  }
+
+  private static void applyMask(float[] scores, int len, boolean[] keyMask, int start) {
+    for (int k = 0; k < len; k++) {
+      if (keyMask[start + k]) continue;
+      for (int q = 0; q < len; q++) scores[q * len + k] = Float.NEGATIVE_INFINITY;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.corpusencoder.core.model;
+
+/**
+ * Activation buffers for one thread, grown on demand and reused across batches so the hot loop
+ * does not allocate. Never share one between threads.
+ */
+public final class Workspace {
+  float[] hidden = new float[0]; // [tokens, hidden]
+  float[] scratch = new float[0]; // [tokens, hidden]
+  float[] context = new float[0]; // [tokens, hidden]
+  float[] qkv = new float[0]; // [tokens, 3·hidden]
+  float[] ffn = new float[0]; // [tokens, intermediate]
+  float[] scores = new float[0]; // [maxLen, maxLen]
+
+  void ensure(int tokens, int maxLen, int hiddenSize, int intermediateSize) {
+    // Grown buffer by buffer, so one workspace serves models of any shape.
+    hidden = atLeast(hidden, tokens * hiddenSize);
+    scratch = atLeast(scratch, tokens * hiddenSize);
+    context = atLeast(context, tokens * hiddenSize);
+    qkv = atLeast(qkv, tokens * 3 * hiddenSize);
+    ffn = atLeast(ffn, tokens * intermediateSize);
+    scores = atLeast(scores, maxLen * maxLen);
+  }
+
+  private static float[] atLeast(float[] a, int n) {
+    return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)];
+  }
+
+  void swapHiddenAndScratch() {
+    float[] t = hidden;
+    hidden = scratch;
+    scratch = t;
+  }
+}
