@@ -1,0 +1,134 @@
+package io.corpusencoder.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.corpusencoder.core.config.Activation;
+import io.corpusencoder.core.config.EncoderConfig;
+import io.corpusencoder.core.config.EncoderConfig.Positions;
+import io.corpusencoder.core.testing.ReferenceEncoder;
+import io.corpusencoder.core.weights.RandomWeights;
+import io.corpusencoder.core.weights.WeightMap;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class EncoderTest {
+  static final double TOLERANCE = 1e-4;
+
+  static final EncoderConfig BERT_TINY =
+      EncoderConfig.bert(50, 16, 2, 4, 32, 40, 2, 1e-12f, Activation.GELU);
+  /** The original Transformer encoder: sinusoidal positions, ReLU, pre-LayerNorm. */
+  static final EncoderConfig ORIGINAL = new EncoderConfig(50, 16, 3, 2, 64, 64, 0, 1e-6f,
+      Activation.RELU, Positions.SINUSOIDAL, true);
+  static final EncoderConfig ORIGINAL_POST_LN = new EncoderConfig(50, 16, 2, 4, 32, 64, 0, 1e-6f,
+      Activation.GELU, Positions.SINUSOIDAL, false);
+
+  @Test
+  void sinusoidalEncodingFollowsTheFormula() {
+    int d = 8;
+    float[] pe = Encoder.sinusoidTable(10, d);
+    assertEquals(0f, pe[0], 0f, "PE(0, 0) = sin 0");
+    assertEquals(1f, pe[1], 0f, "PE(0, 1) = cos 0");
+    assertEquals(Math.sin(1), pe[d], 1e-7, "PE(1, 0) = sin(1)");
+    assertEquals(Math.cos(1), pe[d + 1], 1e-7, "PE(1, 1) = cos(1)");
+    // PE(3, 4) = sin(3 / 10000^(4/8)) = sin(0.03); PE(3, 5) = cos(0.03)
+    assertEquals(Math.sin(0.03), pe[3 * d + 4], 1e-7);
+    assertEquals(Math.cos(0.03), pe[3 * d + 5], 1e-7);
+    // PE(7, 6) = sin(7 / 10000^(6/8)) = sin(7 / 1000)
+    assertEquals(Math.sin(0.007), pe[7 * d + 6], 1e-7);
+  }
+
+  @Test
+  void bertMatchesNaiveReference() {
+    checkAgainstReference(BERT_TINY, 11);
+  }
+
+  @Test
+  void originalTransformerVariantMatchesNaiveReference() {
+    checkAgainstReference(ORIGINAL, 12);
+    checkAgainstReference(ORIGINAL_POST_LN, 13);
+  }
+
+  private static void checkAgainstReference(EncoderConfig c, long seed) {
+    WeightMap w = RandomWeights.generate(c, seed);
+    Encoder enc = Encoder.from(c, w);
+    ReferenceEncoder ref = new ReferenceEncoder(c, w);
+    int[][] ids = randomIds(new Random(seed), new int[] {6, 1, 13, 9}, c.vocabSize());
+    HiddenStates h = enc.forward(ids, new Workspace());
+    for (int s = 0; s < ids.length; s++) {
+      double[][] expected = ref.forward(ids[s]);
+      for (int t = 0; t < ids[s].length; t++) {
+        float[] got = h.token(s, t);
+        for (int i = 0; i < c.hiddenSize(); i++) {
+          assertEquals(expected[t][i], got[i], TOLERANCE, c + ": seq " + s + " token " + t);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSequenceGivesTheSameResultAloneOrInABatch() {
+    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 5));
+    int[][] ids = randomIds(new Random(5), new int[] {7, 3, 30, 12, 1}, 50);
+    HiddenStates batch = enc.forward(ids, new Workspace());
+    float[][] inBatch = batch.sequence(2);
+    HiddenStates alone = enc.forward(new int[][] {ids[2]}, new Workspace());
+    for (int t = 0; t < ids[2].length; t++) {
+      assertArrayEquals(alone.token(0, t), inBatch[t], 0f, "bitwise, token " + t);
+    }
+  }
+
+  @Test
+  void paddingKeysMaskedOutGiveTheUnpaddedResult() {
+    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 6));
+    int[] real = {3, 9, 4, 22, 8};
+    int[] padded = {3, 9, 4, 22, 8, 0, 0, 0};
+    int[] mask = {1, 1, 1, 1, 1, 0, 0, 0};
+    HiddenStates a = enc.forward(new int[][] {real}, new Workspace());
+    HiddenStates b = enc.forward(new int[][] {padded}, null, new int[][] {mask}, new Workspace());
+    for (int t = 0; t < real.length; t++) assertArrayEquals(a.token(0, t), b.token(0, t), 1e-6f);
+  }
+
+  @Test
+  void encoderSurvivesJavaSerialization() throws Exception {
+    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 8));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(enc);
+    }
+    Encoder copy;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (Encoder) in.readObject();
+    }
+    int[][] ids = {{1, 2, 3, 4}};
+    assertArrayEquals(enc.forward(ids, new Workspace()).token(0, 3),
+        copy.forward(ids, new Workspace()).token(0, 3), 0f);
+  }
+
+  @Test
+  void rejectsBadInputsByName() {
+    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 9));
+    var e1 = assertThrows(IllegalArgumentException.class,
+        () -> enc.forward(new int[][] {{1, 50}}, new Workspace()));
+    assertEquals("token id 50 at sequence 0, position 1 is outside the vocabulary [0, 50)",
+        e1.getMessage());
+    var e2 = assertThrows(IllegalArgumentException.class,
+        () -> enc.forward(new int[][] {new int[41]}, new Workspace()));
+    assertEquals("sequence 0 has 41 tokens; the model takes at most max_position_embeddings = 40",
+        e2.getMessage());
+  }
+
+  static int[][] randomIds(Random r, int[] lens, int vocab) {
+    int[][] ids = new int[lens.length][];
+    for (int s = 0; s < lens.length; s++) {
+      ids[s] = new int[lens[s]];
+      for (int t = 0; t < lens[s]; t++) ids[s][t] = r.nextInt(vocab);
+    }
+    return ids;
+  }
+}
