@@ -1,0 +1,115 @@
+package io.corpusencoder.core.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Graph-following import on hand-built ONNX graphs: what it maps and what it refuses. */
+class OnnxReaderTest {
+
+  /** Minimal protobuf writer for the few ONNX messages these tests need. */
+  static final class Proto {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+
+    Proto string(int field, String s) throws IOException {
+      out.writeString(field, s);
+      return this;
+    }
+
+    Proto int64(int field, long v) throws IOException {
+      out.writeInt64(field, v);
+      return this;
+    }
+
+    Proto message(int field, Proto p) throws IOException {
+      out.writeBytes(field, ByteString.copyFrom(p.toBytes()));
+      return this;
+    }
+
+    Proto raw(int field, byte[] b) throws IOException {
+      out.writeBytes(field, ByteString.copyFrom(b));
+      return this;
+    }
+
+    byte[] toBytes() throws IOException {
+      out.flush();
+      return bytes.toByteArray();
+    }
+  }
+
+  static Proto node(String name, String op, String[] in, String[] outs) throws IOException {
+    Proto n = new Proto();
+    for (String i : in) n.string(1, i);
+    for (String o : outs) n.string(2, o);
+    return n.string(3, name).string(4, op);
+  }
+
+  static Proto floatTensor(String name, int... dims) throws IOException {
+    Proto t = new Proto();
+    int n = 1;
+    for (int d : dims) {
+      t.int64(1, d);
+      n *= d;
+    }
+    return t.int64(2, 1).string(8, name).raw(9, new byte[4 * n]);
+  }
+
+
+  /** Graph parts tagged with their GraphProto field numbers. */
+  static byte[] graph(Object... fieldAndPart) throws IOException {
+    Proto g = new Proto();
+    for (int i = 0; i < fieldAndPart.length; i += 2) {
+      g.message((Integer) fieldAndPart[i], (Proto) fieldAndPart[i + 1]);
+    }
+    return new Proto().int64(1, 8).message(7, g).toBytes();
+  }
+
+  @Test
+  void refusesFusedOperatorsNamingTheNode() throws Exception {
+    byte[] onnx = graph(1, node("/encoder/layer.0/attention/Attention_0", "Attention",
+        new String[] {"x", "w"}, new String[] {"y"}));
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "fused.onnx", null));
+    assertTrue(e.getMessage().startsWith("fused.onnx: node /encoder/layer.0/attention/Attention_0 "
+        + "has op Attention"), e.getMessage());
+  }
+
+  @Test
+  void refusesAWeightItCannotName() throws Exception {
+    byte[] onnx = graph(
+        5, floatTensor("onnx::MatMul_9", 4, 4),
+        1, node("/pooler/MatMul", "MatMul", new String[] {"x", "onnx::MatMul_9"}, new String[] {"y"}));
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "p.onnx", null));
+    assertEquals("p.onnx: cannot tell which weight node /pooler/MatMul (MatMul with onnx::MatMul_9)"
+        + " is: no named bias follows it and its name is not an encoder scope path", e.getMessage());
+  }
+
+  @Test
+  void refusesABiasThatContradictsTheNodeScope() throws Exception {
+    byte[] onnx = graph(
+        5, floatTensor("onnx::MatMul_1", 4, 4),
+        5, floatTensor("encoder.layer.0.attention.self.key.bias", 4),
+        1, node("/encoder/layer.0/attention/self/query/MatMul", "MatMul",
+            new String[] {"x", "onnx::MatMul_1"}, new String[] {"m"}),
+        1, node("/encoder/layer.0/attention/self/query/Add", "Add",
+            new String[] {"encoder.layer.0.attention.self.key.bias", "m"}, new String[] {"y"}));
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "c.onnx", null));
+    assertTrue(e.getMessage().contains("adds bias of encoder.layer.0.attention.self.key.weight but "
+        + "its scope says encoder.layer.0.attention.self.query.weight"), e.getMessage());
+  }
+
+  @Test
+  void rejectsTruncatedFiles() throws Exception {
+    byte[] onnx = graph(5, floatTensor("embeddings.word_embeddings.weight", 10, 4));
+    byte[] cut = Arrays.copyOf(onnx, onnx.length - 20);
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(cut, "cut.onnx", null));
+    assertTrue(e.getMessage().startsWith("cut.onnx: not a valid ONNX protobuf"), e.getMessage());
+  }
+}
