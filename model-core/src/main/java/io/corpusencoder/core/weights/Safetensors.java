@@ -31,6 +31,10 @@ public final class Safetensors {
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
+      if (size > Integer.MAX_VALUE) {
+        throw new ModelFormatException(file + ": " + size + " bytes; weight files over 2 GiB "
+            + "are not supported (shard the checkpoint)");
+      }
       if (size < 8) {
         throw new ModelFormatException(file + ": " + size + " bytes is too short for safetensors");
       }

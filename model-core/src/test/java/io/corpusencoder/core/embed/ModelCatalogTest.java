@@ -1,0 +1,51 @@
+package io.corpusencoder.core.embed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corpusencoder.core.testing.TestModels;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCatalogTest {
+  @TempDir Path tmp;
+
+  @Test
+  void catalogCoordinatesAreTheJarsTheBuildResolves() {
+    for (ModelCatalog.Entry e : ModelCatalog.ENTRIES) {
+      URL url = getClass().getClassLoader().getResource(e.onnxEntry());
+      assertNotNull(url, e.name() + ": " + e.onnxEntry() + " is not on the test classpath");
+      // jar:file:/.../artifactId/version/artifactId-version.jar!/entry
+      assertTrue(url.toString().contains("/" + e.artifactId() + "-" + e.version() + ".jar!"),
+          e.name() + ": the pom's version differs from the catalog's: " + url);
+    }
+  }
+
+  @Test
+  void anOnnxFileWithItsTokenizerLoadsLikeTheShortName() throws Exception {
+    ModelCatalog.Entry e = ModelCatalog.find("all-minilm-l6-v2").orElseThrow();
+    Path onnx = tmp.resolve("model.onnx");
+    Files.write(onnx, TestModels.onnxBytes(e.name()));
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(e.tokenizerEntry())) {
+      Files.copy(in, tmp.resolve("tokenizer.json"));
+    }
+    EmbeddingModel fromPath = ModelLoader.load(onnx.toString());
+    EmbeddingModel fromName = TestModels.model(e.name());
+    assertEquals(fromName.weightSha256(), fromPath.weightSha256());
+    assertEquals(fromName.encoder().config(), fromPath.encoder().config());
+    // No sentence-transformers files next to it: mean pooling, no normalization, model maximum.
+    assertEquals(512, fromPath.maxLength());
+    EmbeddingModel aligned = fromPath.withNormalize(true).withMaxLength(256);
+    List<String> texts = List.of("a short text", "another, rather longer, text about Spark jobs");
+    for (int i = 0; i < texts.size(); i++) {
+      assertArrayEquals(fromName.embed(texts).get(i).vector(), aligned.embed(texts).get(i).vector(), 0f);
+    }
+  }
+}
