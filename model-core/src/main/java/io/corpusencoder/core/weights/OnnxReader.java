@@ -183,12 +183,8 @@ public final class OnnxReader {
         int limit = in.pushLimit(in.readRawVarint32());
         value = parseTensor(in);
         in.popLimit(limit);
-      } else if (field == 8 && wire == 0) {
-        ints.add(in.readInt64());
-      } else if (field == 8 && wire == 2) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        while (in.getBytesUntilLimit() > 0) ints.add(in.readInt64());
-        in.popLimit(limit);
+      } else if (field == 8) {
+        readRepeated(in, wire, () -> ints.add(in.readInt64()));
       } else {
         in.skipField(tag);
       }
@@ -210,34 +206,10 @@ public final class OnnxReader {
       int field = tag >>> 3;
       int wire = tag & 7;
       switch (field) {
-        case 1 -> {
-          if (wire == 2) {
-            int limit = in.pushLimit(in.readRawVarint32());
-            while (in.getBytesUntilLimit() > 0) dims.add(in.readInt64());
-            in.popLimit(limit);
-          } else {
-            dims.add(in.readInt64());
-          }
-        }
+        case 1 -> readRepeated(in, wire, () -> dims.add(in.readInt64()));
         case 2 -> dataType = in.readInt32();
-        case 4 -> {
-          if (wire == 2) {
-            int limit = in.pushLimit(in.readRawVarint32());
-            while (in.getBytesUntilLimit() > 0) floats.add(in.readFloat());
-            in.popLimit(limit);
-          } else {
-            floats.add(in.readFloat());
-          }
-        }
-        case 5, 7 -> {
-          if (wire == 2) {
-            int limit = in.pushLimit(in.readRawVarint32());
-            while (in.getBytesUntilLimit() > 0) longs.add(in.readInt64());
-            in.popLimit(limit);
-          } else {
-            longs.add(in.readInt64());
-          }
-        }
+        case 4 -> readRepeated(in, wire, () -> floats.add(in.readFloat()));
+        case 5, 7 -> readRepeated(in, wire, () -> longs.add(in.readInt64()));
         case 8 -> name = in.readStringRequireUtf8();
         case 9 -> raw = in.readByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         case 13 -> {
@@ -265,6 +237,23 @@ public final class OnnxReader {
     }
     long[] l = longs.isEmpty() ? null : longs.stream().mapToLong(Long::longValue).toArray();
     return new RawTensor(name, d, dataType, raw, f, l);
+  }
+
+  /** One element reader, called once per value of a repeated field. */
+  private interface ElementReader {
+    void read() throws IOException;
+  }
+
+  /** A repeated scalar field: packed (length-delimited, wire type 2) or one value per tag. */
+  private static void readRepeated(CodedInputStream in, int wire, ElementReader element)
+      throws IOException {
+    if (wire != 2) {
+      element.read();
+      return;
+    }
+    int limit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) element.read();
+    in.popLimit(limit);
   }
 
   private ByteBuffer readExternal(String name, Map<String, String> ext) throws IOException {
