@@ -149,8 +149,18 @@ public final class EmbeddingModel implements Serializable {
    */
   public List<Embedding> embedEncodings(List<Encoding> enc, boolean withTokenIds,
       boolean withTokenVectors, ExecutorService pool) {
+    return embedEncodings(enc, withTokenIds, withTokenVectors, pool, DEFAULT_TOKEN_BUDGET,
+        Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #embedEncodings(List, boolean, boolean, ExecutorService)}, with batches of at most
+   * {@code tokenBudget} real tokens and {@code maxBatchSize} texts.
+   */
+  public List<Embedding> embedEncodings(List<Encoding> enc, boolean withTokenIds,
+      boolean withTokenVectors, ExecutorService pool, int tokenBudget, int maxBatchSize) {
     Embedding[] out = new Embedding[enc.size()];
-    List<int[]> batches = lengthSortedBatches(enc, DEFAULT_TOKEN_BUDGET);
+    List<int[]> batches = lengthSortedBatches(enc, tokenBudget, maxBatchSize);
     if (pool == null) {
       for (int[] b : batches) runBatch(enc, b, out, withTokenIds, withTokenVectors);
     } else {
@@ -175,9 +185,11 @@ public final class EmbeddingModel implements Serializable {
 
   /**
    * Indices of {@code enc} grouped into batches of similar length: sorted by token count, then
-   * cut whenever the next text would take a batch past {@code tokenBudget} real tokens.
+   * cut whenever the next text would take a batch past {@code tokenBudget} real tokens or
+   * {@code maxBatchSize} texts. A text longer than the budget gets a batch of its own.
    */
-  public static List<int[]> lengthSortedBatches(List<Encoding> enc, int tokenBudget) {
+  public static List<int[]> lengthSortedBatches(List<Encoding> enc, int tokenBudget,
+      int maxBatchSize) {
     int n = enc.size();
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) order[i] = i;
@@ -187,7 +199,7 @@ public final class EmbeddingModel implements Serializable {
     int tokens = 0;
     for (int k = 0; k < n; k++) {
       int len = enc.get(order[k]).length();
-      if (k > from && tokens + len > tokenBudget) {
+      if (k > from && (tokens + len > tokenBudget || k - from >= maxBatchSize)) {
         batches.add(slice(order, from, k));
         from = k;
         tokens = 0;

@@ -1,0 +1,38 @@
+package io.corpusencoder.spark;
+
+import java.io.Serializable;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Spark accumulators the encoding tasks feed and the report reads. Task retries can count twice,
+ * so these feed throughput figures; record counts come from a separate exact count.
+ */
+final class JobMetrics implements Serializable {
+  private static final long serialVersionUID = 1L;
+  final LongAccumulator texts;
+  final LongAccumulator chunks;
+  final LongAccumulator rows;
+  final LongAccumulator realTokens;
+  final LongAccumulator emptyTexts;
+  final LongAccumulator truncatedTexts;
+  final LongAccumulator tokenizeNanos;
+  final LongAccumulator encodeNanos;
+  final LongAccumulator batches;
+  /** One "partition texts tokens encodeNanos taskNanos" line per task. */
+  final CollectionAccumulator<String> tasks;
+
+  JobMetrics(SparkContext sc) {
+    texts = sc.longAccumulator("corpusencoder.texts");
+    chunks = sc.longAccumulator("corpusencoder.chunks");
+    rows = sc.longAccumulator("corpusencoder.rows");
+    realTokens = sc.longAccumulator("corpusencoder.real_tokens");
+    emptyTexts = sc.longAccumulator("corpusencoder.empty_texts");
+    truncatedTexts = sc.longAccumulator("corpusencoder.truncated_texts");
+    tokenizeNanos = sc.longAccumulator("corpusencoder.tokenize_ns");
+    encodeNanos = sc.longAccumulator("corpusencoder.encode_ns");
+    batches = sc.longAccumulator("corpusencoder.batches");
+    tasks = sc.collectionAccumulator("corpusencoder.tasks");
+  }
+}

@@ -1,0 +1,210 @@
+package io.corpusencoder.spark;
+
+import static io.corpusencoder.spark.OptionSpec.checked;
+import static io.corpusencoder.spark.OptionSpec.choice;
+import static io.corpusencoder.spark.OptionSpec.text;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The job's options, resolved from (lowest to highest precedence) the defaults, a --conf
+ * properties file, Spark conf spark.corpusencoder.NAME, and --NAME VALUE on the command line.
+ * Every value is validated here, before any Spark work starts.
+ */
+public final class JobOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
+  static final String SPARK_PREFIX = "spark.corpusencoder.";
+
+  /** Every option, in the order --help and conf/encoder.properties list them. */
+  static final List<OptionSpec> SPECS = List.of(
+      text("input", "", "input path(s), comma-separated: files, directories or globs (required)"),
+      checked("input-format", "jsonl", "jsonl | text | csv | parquet | any Spark source name "
+          + "(json, orc, avro...)", s -> s.matches("[A-Za-z][A-Za-z0-9_.]*"), "a format name"),
+      choice("text-unit", "line", "for --input-format text: one document per line or per file",
+          "line", "file"),
+      text("output", "", "output directory (required)"),
+      choice("output-format", "parquet", "parquet | jsonl", "parquet", "jsonl"),
+      choice("save-mode", "error", "when the output exists: error | overwrite | append",
+          "error", "overwrite", "append"),
+      text("model", "all-minilm-l6-v2", "short name (all-minilm-l6-v2, bge-small-en-v1.5, "
+          + "e5-small-v2), Hugging Face model directory, or .onnx file"),
+      text("id-column", "id", "column holding record ids; records without one get a derived id"),
+      text("text-column", "text", "column holding the text to encode"),
+      text("keep-columns", "", "comma-separated input columns copied to every output row"),
+      checked("max-length", "model", "tokens per chunk, special tokens included (model = the "
+          + "model's own)", s -> s.equals("model") || OptionSpec.isPositiveInt(s),
+          "model or a positive integer"),
+      checked("stride", "0", "tokens shared by consecutive chunks of a long text (overlap)",
+          OptionSpec::isNonNegativeInt, "a non-negative integer"),
+      choice("long-text", "chunk", "texts longer than max-length: chunk (every chunk a row) | "
+          + "truncate (one row, flagged truncated)", "chunk", "truncate"),
+      choice("doc-vector", "false", "also write one document row (chunk -1): the normalized mean "
+          + "of its chunks' vectors", "true", "false"),
+      choice("pooling", "model", "mean | cls | max | model (the model's own)", "mean", "cls",
+          "max", "model"),
+      choice("normalize", "model", "L2-normalize embeddings: true | false | model", "true",
+          "false", "model"),
+      choice("token-vectors", "false", "also write token ids, tokens, offsets and one vector per "
+          + "token", "true", "false"),
+      choice("embedding-type", "array", "embedding column type: array (array<float>) | vector "
+          + "(Spark ML vector)", "array", "vector"),
+      checked("batch-size", "64", "texts (chunks) per forward pass at most",
+          OptionSpec::isPositiveInt, "a positive integer"),
+      checked("batch-tokens", "4096", "real tokens per forward pass at most",
+          OptionSpec::isPositiveInt, "a positive integer"),
+      checked("sort-window", "1024", "texts buffered per task and sorted by length before "
+          + "batching", OptionSpec::isPositiveInt, "a positive integer"),
+      checked("partitions", "0", "repartition the input into N partitions (0 = as read)",
+          OptionSpec::isNonNegativeInt, "a non-negative integer"),
+      checked("max-bad-fraction", "0.05", "fail the job when more than this fraction of records "
+          + "is malformed", OptionSpec::isFraction, "a number between 0 and 1"),
+      text("master", "", "Spark master (default: spark-submit's, else local[*])"),
+      text("conf", "", "a properties file of these options (as conf/encoder.properties)"));
+
+  private static final Map<String, OptionSpec> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    for (OptionSpec s : SPECS) BY_NAME.put(s.name(), s);
+  }
+
+  private final Map<String, String> values;
+
+  private JobOptions(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  /** Parses and validates; {@code sparkConf} holds spark.* settings (may be empty). */
+  public static JobOptions parse(String[] args, Map<String, String> sparkConf) throws IOException {
+    Map<String, String> cli = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument \"" + a + "\"; options are "
+            + "written --name value");
+      }
+      String name = a.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (!BY_NAME.containsKey(name)) throw unknown(name, "command line");
+      if (value == null) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+          throw new IllegalArgumentException("--" + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      cli.put(name, value);
+    }
+    Map<String, String> resolved = new LinkedHashMap<>();
+    Map<String, String> origin = new LinkedHashMap<>();
+    for (OptionSpec s : SPECS) {
+      resolved.put(s.name(), s.defaultValue());
+      origin.put(s.name(), "default");
+    }
+    String confFile = cli.getOrDefault("conf", sparkConf.getOrDefault(SPARK_PREFIX + "conf", ""));
+    if (!confFile.isEmpty()) {
+      Path p = Paths.get(confFile);
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalArgumentException("--conf: " + confFile + " does not exist");
+      }
+      Properties props = new Properties();
+      try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+        props.load(r);
+      }
+      for (String key : props.stringPropertyNames()) {
+        String name = key.startsWith(SPARK_PREFIX) ? key.substring(SPARK_PREFIX.length()) : key;
+        if (!BY_NAME.containsKey(name) || name.equals("conf")) throw unknown(name, confFile);
+        resolved.put(name, props.getProperty(key).trim());
+        origin.put(name, confFile);
+      }
+    }
+    for (Map.Entry<String, String> e : sparkConf.entrySet()) {
+      if (!e.getKey().startsWith(SPARK_PREFIX)) continue;
+      String name = e.getKey().substring(SPARK_PREFIX.length());
+      if (!BY_NAME.containsKey(name)) throw unknown(name, "Spark conf " + e.getKey());
+      resolved.put(name, e.getValue().trim());
+      origin.put(name, "Spark conf " + e.getKey());
+    }
+    for (Map.Entry<String, String> e : cli.entrySet()) {
+      resolved.put(e.getKey(), e.getValue().trim());
+      origin.put(e.getKey(), "command line");
+    }
+    for (OptionSpec s : SPECS) {
+      String v = resolved.get(s.name());
+      if (!v.isEmpty()) s.validate(v, origin.get(s.name()));
+    }
+    for (String required : List.of("input", "output")) {
+      if (resolved.get(required).isEmpty()) {
+        throw new IllegalArgumentException("--" + required + " is required");
+      }
+    }
+    return new JobOptions(resolved);
+  }
+
+  private static IllegalArgumentException unknown(String name, String where) {
+    return new IllegalArgumentException(where + ": unknown option --" + name + "; known options: "
+        + String.join(", ", BY_NAME.keySet()));
+  }
+
+  /** --help text, generated from the option table. */
+  static String help() {
+    StringBuilder sb = new StringBuilder("usage: scripts/encode.sh [--input PATH --output DIR] "
+        + "[--name value ...]\n       spark-submit --class io.corpusencoder.spark.EncodeJob "
+        + "spark-job-job.jar --input PATH --output DIR [--name value ...]\n\n"
+        + "Each option can also be set as Spark conf spark.corpusencoder.NAME or in a --conf "
+        + "file;\nthe command line wins, then Spark conf, then the file, then the default.\n\n");
+    for (OptionSpec s : SPECS) {
+      sb.append(String.format(Locale.ROOT, "  --%-18s %s%n", s.name(), s.meaning()));
+      if (!s.defaultValue().isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "  %-20s (default: %s)%n", "", s.defaultValue()));
+      }
+    }
+    return sb.toString();
+  }
+
+  public String get(String name) {
+    if (!BY_NAME.containsKey(name)) throw new IllegalArgumentException("no option " + name);
+    return values.get(name);
+  }
+
+  public int getInt(String name) {
+    return Integer.parseInt(get(name));
+  }
+
+  public boolean getBool(String name) {
+    return Boolean.parseBoolean(get(name));
+  }
+
+  public double getDouble(String name) {
+    return Double.parseDouble(get(name));
+  }
+
+  /** A comma-separated option as a list (empty entries dropped). */
+  public List<String> getList(String name) {
+    String v = get(name);
+    if (v.isEmpty()) return List.of();
+    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Every resolved option, for the report. */
+  public Map<String, String> asMap() {
+    return values;
+  }
+}

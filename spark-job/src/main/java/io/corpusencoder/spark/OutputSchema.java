@@ -1,0 +1,78 @@
+package io.corpusencoder.spark;
+
+import io.corpusencoder.core.embed.EmbeddingModel;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Columns of the job's output. The embedding column carries the model's identity and settings as
+ * field metadata, which Spark stores in every Parquet file's footer
+ * (org.apache.spark.sql.parquet.row.metadata) and returns as {@code schema("embedding").metadata}.
+ */
+final class OutputSchema {
+  static final List<String> FIXED = List.of("id", "chunk", "start", "end", "embedding",
+      "n_tokens", "truncated", "empty");
+  static final List<String> TOKEN_COLUMNS = List.of("token_ids", "tokens", "token_starts",
+      "token_ends", "token_vectors");
+
+  private OutputSchema() {}
+
+  static StructType build(StructType records, List<String> keep, boolean vectorType,
+      boolean tokenVectors, Metadata embeddingMetadata) {
+    StructType s = new StructType()
+        .add("id", DataTypes.StringType, false)
+        .add("chunk", DataTypes.IntegerType, false)
+        .add("start", DataTypes.IntegerType, false)
+        .add("end", DataTypes.IntegerType, false)
+        .add(new StructField("embedding", vectorType ? SQLDataTypes.VectorType()
+            : new ArrayType(DataTypes.FloatType, false), false, embeddingMetadata))
+        .add("n_tokens", DataTypes.IntegerType, false)
+        .add("truncated", DataTypes.BooleanType, false)
+        .add("empty", DataTypes.BooleanType, false);
+    if (tokenVectors) {
+      s = s.add("token_ids", new ArrayType(DataTypes.IntegerType, false), true)
+          .add("tokens", new ArrayType(DataTypes.StringType, true), true)
+          .add("token_starts", new ArrayType(DataTypes.IntegerType, false), true)
+          .add("token_ends", new ArrayType(DataTypes.IntegerType, false), true)
+          .add("token_vectors", new ArrayType(new ArrayType(DataTypes.FloatType, false), false), true);
+    }
+    for (String k : keep) {
+      if (FIXED.contains(k) || TOKEN_COLUMNS.contains(k)) {
+        throw new IllegalArgumentException("--keep-columns: \"" + k + "\" would collide with the "
+            + "output column of the same name");
+      }
+      s = s.add(records.apply(k));
+    }
+    return s;
+  }
+
+  /** Model name and weight sha256, dimension, pooling, normalization, lengths, version. */
+  static Metadata embeddingMetadata(EmbeddingModel m, JobOptions o, String version) {
+    MetadataBuilder b = new MetadataBuilder()
+        .putString("model", m.name())
+        .putString("model_sha256", m.weightSha256())
+        .putLong("dimension", m.dimension())
+        .putString("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT))
+        .putBoolean("normalize", m.normalize())
+        .putLong("max_length", m.maxLength())
+        .putLong("stride", o.getInt("stride"))
+        .putString("long_text", o.get("long-text"))
+        .putString("corpus_encoder_version", version);
+    return b.build();
+  }
+
+  /** The metadata as a plain map, for jsonl output's report. */
+  static Map<String, Object> asMap(EmbeddingModel m, JobOptions o, String version) {
+    return Map.of("model", m.name(), "model_sha256", m.weightSha256(), "dimension",
+        m.dimension(), "pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT),
+        "normalize", m.normalize(), "max_length", m.maxLength(), "stride", o.getInt("stride"),
+        "long_text", o.get("long-text"), "corpus_encoder_version", version);
+  }
+}
