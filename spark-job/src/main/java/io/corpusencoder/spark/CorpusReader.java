@@ -40,6 +40,9 @@ import scala.Tuple2;
  * position: "FILE:BYTE_OFFSET" of the line for jsonl and text lines, "FILE" for text files,
  * "FILE:ROW_INDEX" for Parquet, and "FILE#N" (N = the record's index in input order) for CSV and
  * other sources. All are stable for the same input files.
+ *
+ * <p>CSV is read with a header row and multiLine on, so quoted fields may hold newlines (a CSV
+ * file is then parsed whole by one task rather than split).
  */
 final class CorpusReader {
   static final String ID = "_ce_id";
@@ -60,7 +63,7 @@ final class CorpusReader {
       case "text" -> o.get("text-unit").equals("file") ? readTextFiles(spark, o)
           : readLines(spark, o, false);
       case "csv" -> fromDataFrame(spark, o, spark.read().option("header", "true")
-          .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+          .option("multiLine", "true").option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
           .schema(csvSchema(spark, paths)).csv(paths.split(",")), true);
       case "parquet" -> fromDataFrame(spark, o, spark.read().parquet(paths.split(","))
           .select(col("*"), col("_metadata.file_path").as(SOURCE),
@@ -191,7 +194,8 @@ final class CorpusReader {
 
   /** A CSV's header row as an all-string schema, plus the corrupt-record column. */
   private static StructType csvSchema(SparkSession spark, String paths) {
-    StructType header = spark.read().option("header", "true").csv(paths.split(",")).schema();
+    StructType header = spark.read().option("header", "true").option("multiLine", "true")
+        .csv(paths.split(",")).schema();
     return header.add(CORRUPT, DataTypes.StringType, true);
   }
 

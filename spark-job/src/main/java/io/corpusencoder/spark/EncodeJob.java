@@ -174,7 +174,9 @@ public final class EncodeJob {
         o.getBool("token-vectors"), o.get("embedding-type").equals("vector"),
         o.getInt("batch-size"), o.getInt("batch-tokens"), o.getInt("sort-window"), keep.size());
     Dataset<Row> out = records.filter(col(CorpusReader.BAD).isNull())
-        .mapPartitions(new PartitionEncoder(bModel, settings, metrics), Encoders.row(outSchema));
+        .mapPartitions(new PartitionEncoder(bModel, settings, metrics), Encoders.row(outSchema))
+        // The row encoder drops field metadata; put the model's identity back for the footer.
+        .withMetadata("embedding", outSchema.apply("embedding").metadata());
     SaveMode mode = switch (o.get("save-mode")) {
       case "overwrite" -> SaveMode.Overwrite;
       case "append" -> SaveMode.Append;

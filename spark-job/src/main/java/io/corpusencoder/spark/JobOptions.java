@@ -131,6 +131,7 @@ public final class JobOptions implements Serializable {
       for (String key : props.stringPropertyNames()) {
         String name = key.startsWith(SPARK_PREFIX) ? key.substring(SPARK_PREFIX.length()) : key;
         if (!BY_NAME.containsKey(name) || name.equals("conf")) throw unknown(name, confFile);
+        if (props.getProperty(key).isBlank()) continue; // an empty value leaves the option unset
         resolved.put(name, props.getProperty(key).trim());
         origin.put(name, confFile);
       }
