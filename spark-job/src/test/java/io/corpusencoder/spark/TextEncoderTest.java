@@ -1,0 +1,79 @@
+package io.corpusencoder.spark;
+
+import static io.corpusencoder.spark.SparkTestSupport.model;
+import static io.corpusencoder.spark.SparkTestSupport.spark;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TextEncoderTest {
+  static final float TOLERANCE = 1e-5f;
+  @TempDir Path tmp;
+
+  private Dataset<Row> frame(List<String> texts) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) rows.add(RowFactory.create(i, texts.get(i)));
+    StructType schema = new StructType().add("n", DataTypes.IntegerType)
+        .add("body", DataTypes.StringType);
+    return spark().createDataFrame(rows, schema).repartition(3);
+  }
+
+  @Test
+  void aSavedAndReloadedPipelineGivesTheSameVectorsAsModelCore() throws Exception {
+    List<String> texts = SparkTestSupport.texts(25);
+    texts.set(3, null);
+    Dataset<Row> df = frame(texts);
+    TextEncoder enc = new TextEncoder().setInputCol("body").setOutputCol("vec").setBatchSize(4);
+    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {enc}).fit(df);
+    String path = tmp.resolve("pipeline").toString();
+    fitted.write().overwrite().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    TextEncoder stage = (TextEncoder) loaded.stages()[0];
+    assertEquals("body", stage.getOrDefault(stage.inputCol()));
+    assertEquals(4, stage.getOrDefault(stage.batchSize()));
+
+    List<Row> a = fitted.transform(df).orderBy("n").collectAsList();
+    List<Row> b = loaded.transform(df).orderBy("n").collectAsList();
+    assertEquals(texts.size(), b.size());
+    for (int i = 0; i < texts.size(); i++) {
+      String t = texts.get(i) == null ? "" : texts.get(i);
+      float[] expected = model().embed(List.of(t)).get(0).vector();
+      List<Float> va = a.get(i).getList(a.get(i).fieldIndex("vec"));
+      List<Float> vb = b.get(i).getList(b.get(i).fieldIndex("vec"));
+      for (int k = 0; k < expected.length; k++) {
+        assertEquals(expected[k], va.get(k), TOLERANCE, "text " + i);
+        assertEquals(va.get(k), vb.get(k), 0f, "reloaded pipeline, text " + i);
+      }
+    }
+    assertEquals(model().weightSha256(), fitted.transform(df).schema().apply("vec").metadata()
+        .getString("model_sha256"));
+  }
+
+  @Test
+  void schemaProblemsNameTheColumn() {
+    Dataset<Row> df = frame(List.of("x"));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new TextEncoder().setInputCol("text").transform(df));
+    assertEquals("TextEncoder inputCol \"text\" is not a column; columns are [n, body]",
+        e.getMessage());
+    var e2 = assertThrows(IllegalArgumentException.class,
+        () -> new TextEncoder().setInputCol("n").transform(df));
+    assertEquals("TextEncoder inputCol \"n\" has type int; expected string", e2.getMessage());
+    var e3 = assertThrows(IllegalArgumentException.class,
+        () -> new TextEncoder().setInputCol("body").setOutputCol("n").transform(df));
+    assertEquals("TextEncoder outputCol \"n\" already exists", e3.getMessage());
+  }
+}
