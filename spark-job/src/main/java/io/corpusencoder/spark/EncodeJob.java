@@ -144,7 +144,13 @@ public final class EncodeJob {
       throw new IllegalArgumentException("--input " + o.get("input") + " as " + o.get("input-format")
           + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
     }
-    if (o.getInt("partitions") > 0) records = records.repartition(o.getInt("partitions"));
+    int slots = sc.defaultParallelism();
+    if (o.getInt("partitions") > 0) {
+      records = records.repartition(o.getInt("partitions"));
+    } else if (records.rdd().getNumPartitions() < slots) {
+      // A small input read as fewer partitions than task slots would leave cores idle.
+      records = records.repartition(slots);
+    }
     List<String> keep = o.getList("keep-columns");
     StructType outSchema = OutputSchema.build(records.schema(), keep,
         o.get("embedding-type").equals("vector"), o.getBool("token-vectors"),

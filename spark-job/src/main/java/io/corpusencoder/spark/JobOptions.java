@@ -68,7 +68,7 @@ public final class JobOptions implements Serializable {
           OptionSpec::isPositiveInt, "a positive integer"),
       checked("sort-window", "1024", "texts buffered per task and sorted by length before "
           + "batching", OptionSpec::isPositiveInt, "a positive integer"),
-      checked("partitions", "0", "repartition the input into N partitions (0 = as read)",
+      checked("partitions", "0", "repartition the input into N partitions (0 = as read, but at least one per task slot)",
           OptionSpec::isNonNegativeInt, "a non-negative integer"),
       checked("max-bad-fraction", "0.05", "fail the job when more than this fraction of records "
           + "is malformed", OptionSpec::isFraction, "a number between 0 and 1"),
