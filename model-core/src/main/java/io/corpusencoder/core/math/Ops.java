@@ -1,11 +1,30 @@
 package io.corpusencoder.core.math;
 
-/** O(n) kernels on row-major float arrays: layer norm, activations, softmax, normalisation. */
+/**
+ * O(n) kernels on row-major float arrays: layer norm, activations, softmax, normalization.
+ * Elementwise work runs on SIMD lanes through the Vector API when the jdk.incubator.vector module
+ * is present (--add-modules=jdk.incubator.vector, which Spark and our scripts pass) and as plain
+ * loops otherwise; both give bit-identical results. Sums run in index order in double.
+ */
 public final class Ops {
-  private static final double SQRT_HALF = Math.sqrt(0.5);
-  private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+  private static final boolean SIMD = simdAvailable();
 
   private Ops() {}
+
+  private static boolean simdAvailable() {
+    if ("false".equals(System.getProperty("corpusencoder.simd"))) return false;
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+    try {
+      return VectorKernels.lanes() >= 4;
+    } catch (LinkageError | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** "Vector API, N lanes" or "scalar": for logs and reports. */
+  public static String simd() {
+    return SIMD ? "Vector API, " + VectorKernels.lanes() + " lanes" : "scalar";
+  }
 
   /** x[r, :] = (x - mean) / sqrt(var + eps) · gamma + beta, per row; biased variance as in torch. */
   public static void layerNormInPlace(
@@ -21,8 +40,10 @@ public final class Ops {
         sq += d * d;
       }
       float inv = (float) (1.0 / Math.sqrt(sq / cols + eps));
-      for (int c = 0; c < cols; c++) {
-        x[off + c] = (x[off + c] - mean) * inv * gamma[c] + beta[c];
+      if (SIMD) {
+        VectorKernels.normalize(x, off, cols, mean, inv, gamma, beta);
+      } else {
+        for (int c = 0; c < cols; c++) x[off + c] = (x[off + c] - mean) * inv * gamma[c] + beta[c];
       }
     }
   }
@@ -30,23 +51,34 @@ public final class Ops {
   /** x[r, :] = layerNorm(x[r, :] + residual[r, :]): the fused "add & norm" of an encoder layer. */
   public static void addLayerNormInPlace(
       float[] x, float[] residual, int rows, int cols, float[] gamma, float[] beta, float eps) {
-    for (int i = 0, n = rows * cols; i < n; i++) x[i] += residual[i];
+    addInPlace(x, residual, rows * cols);
     layerNormInPlace(x, rows, cols, gamma, beta, eps);
   }
 
-  /** Exact GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as torch's default and HF "gelu". */
+  /** x[0, n) += y[0, n). */
+  public static void addInPlace(float[] x, float[] y, int n) {
+    if (SIMD) {
+      VectorKernels.add(x, 0, y, 0, n);
+    } else {
+      for (int i = 0; i < n; i++) x[i] += y[i];
+    }
+  }
+
+  /** Exact-form GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as torch's default and HF "gelu". */
   public static void geluInPlace(float[] x, int n) {
-    for (int i = 0; i < n; i++) {
-      double v = x[i];
-      x[i] = (float) (0.5 * v * (1.0 + erf(v * SQRT_HALF)));
+    if (SIMD) {
+      VectorKernels.gelu(x, 0, n);
+    } else {
+      for (int i = 0; i < n; i++) x[i] = FastMath.gelu(x[i]);
     }
   }
 
   /** Tanh-approximated GELU, HF "gelu_new" / "gelu_pytorch_tanh". */
   public static void geluTanhInPlace(float[] x, int n) {
+    double k = Math.sqrt(2.0 / Math.PI);
     for (int i = 0; i < n; i++) {
       double v = x[i];
-      x[i] = (float) (0.5 * v * (1.0 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
+      x[i] = (float) (0.5 * v * (1.0 + Math.tanh(k * (v + 0.044715 * v * v * v))));
     }
   }
 
@@ -56,35 +88,29 @@ public final class Ops {
   }
 
   /**
-   * erf(x) with absolute error below 1.5e-7 (Abramowitz &amp; Stegun 7.1.26), ample for fp32
-   * activations; one exp per call, which matters because GELU runs on every feed-forward unit.
-   */
-  public static double erf(double x) {
-    double ax = Math.abs(x);
-    double t = 1.0 / (1.0 + 0.3275911 * ax);
-    double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
-        + t * (-1.453152027 + t * 1.061405429))));
-    double r = 1.0 - poly * Math.exp(-ax * ax);
-    return x < 0 ? -r : r;
-  }
-
-  /**
    * Row-wise softmax of x[rows, cols] (row stride ld) in place, max-subtracted. Entries equal to
    * -∞ (masked keys) get exactly zero weight; a row must have at least one finite entry.
    */
   public static void softmaxRowsInPlace(float[] x, int off, int rows, int cols, int ld) {
     for (int r = 0; r < rows; r++) {
       int o = off + r * ld;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < cols; c++) if (x[o + c] > max) max = x[o + c];
-      float sum = 0f;
-      for (int c = 0; c < cols; c++) {
-        float e = (float) Math.exp(x[o + c] - max);
-        x[o + c] = e;
-        sum += e;
+      float max;
+      if (SIMD) {
+        max = VectorKernels.max(x, o, cols);
+        VectorKernels.expShifted(x, o, cols, max);
+      } else {
+        max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) max = Math.max(max, x[o + c]);
+        for (int c = 0; c < cols; c++) x[o + c] = FastMath.exp(x[o + c] - max);
       }
-      float inv = 1f / sum;
-      for (int c = 0; c < cols; c++) x[o + c] *= inv;
+      double sum = 0;
+      for (int c = 0; c < cols; c++) sum += x[o + c];
+      float inv = (float) (1.0 / sum);
+      if (SIMD) {
+        VectorKernels.scale(x, o, cols, inv);
+      } else {
+        for (int c = 0; c < cols; c++) x[o + c] *= inv;
+      }
     }
   }
 

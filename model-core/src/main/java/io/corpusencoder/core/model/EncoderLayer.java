@@ -58,6 +58,6 @@ record EncoderLayer(
   }
 
   private static void addInPlace(float[] x, float[] y, int n) {
-    for (int i = 0; i < n; i++) x[i] += y[i];
+    Ops.addInPlace(x, y, n);
   }
 }

@@ -8,12 +8,46 @@ import org.junit.jupiter.api.Test;
 
 class OpsTest {
   @Test
-  void erfIsWithinOnePointFiveEMinusSevenOfTheSeries() {
-    for (double x = -3; x <= 3; x += 0.001) {
-      assertEquals(ReferenceOps.erfSeries(x), Ops.erf(x), 1.5e-7, "erf(" + x + ")");
+  void fastExpIsWithinTwoEMinusSevenRelativeOfMathExp() {
+    for (float x = -87f; x <= 88f; x += 0.0137f) {
+      double expected = Math.exp(x);
+      assertEquals(expected, FastMath.exp(x), 2e-7 * expected, "exp(" + x + ")");
     }
-    assertEquals(1.0, Ops.erf(8), 1e-12);
-    assertEquals(-1.0, Ops.erf(-8), 1e-12);
+    assertEquals(1f, FastMath.exp(0f), 0f);
+    assertEquals(0f, FastMath.exp(Float.NEGATIVE_INFINITY), 0f, "masked scores weigh zero");
+    assertEquals(0f, FastMath.exp(-100f), 0f);
+  }
+
+  @Test
+  void geluIsWithinFourEMinusSevenOfTheExactForm() {
+    // The double-precision series is exact enough up to |x/√2| ≈ 3.5.
+    for (double x = -5; x <= 5; x += 0.001) {
+      double expected = 0.5 * x * (1 + ReferenceOps.erfSeries(x / Math.sqrt(2)));
+      assertEquals(expected, FastMath.gelu((float) x), 4e-7 * Math.max(1, Math.abs(x)), "x=" + x);
+    }
+    assertEquals(0f, FastMath.gelu(-8f), 1e-14f, "GELU(-8) = -8·Φ(-8) ≈ -5e-15");
+    assertEquals(8f, FastMath.gelu(8f), 0f);
+  }
+
+  @Test
+  void simdAndScalarKernelsAreBitIdentical() {
+    java.util.Random r = new java.util.Random(9);
+    for (int n : new int[] {1, 7, 16, 33, 384, 1541}) {
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * 4);
+      float[] v = x.clone();
+      VectorKernels.gelu(v, 0, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(FastMath.gelu(x[i])), Float.floatToRawIntBits(v[i]),
+            "gelu lane " + i + " of " + n);
+      }
+      float[] e = x.clone();
+      VectorKernels.expShifted(e, 0, n, 1.5f);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(FastMath.exp(x[i] - 1.5f)),
+            Float.floatToRawIntBits(e[i]), "exp lane " + i + " of " + n);
+      }
+    }
   }
 
   @Test
@@ -22,7 +56,7 @@ class OpsTest {
     // 0.5·x·(1 + erf(x/√2)), computed with high-precision erf
     float[] expected = {-0.0040496941f, -0.15865526f, 0f, 0.34573123f, 0.84134475f, 1.9544997f};
     Ops.geluInPlace(x, x.length);
-    assertArrayEquals(expected, x, 3e-7f);
+    assertArrayEquals(expected, x, 4e-7f);
   }
 
   @Test

@@ -1,0 +1,123 @@
+package io.corpusencoder.core.math;
+
+import static io.corpusencoder.core.math.FastMath.A1;
+import static io.corpusencoder.core.math.FastMath.A2;
+import static io.corpusencoder.core.math.FastMath.A3;
+import static io.corpusencoder.core.math.FastMath.A4;
+import static io.corpusencoder.core.math.FastMath.A5;
+import static io.corpusencoder.core.math.FastMath.C0;
+import static io.corpusencoder.core.math.FastMath.C1;
+import static io.corpusencoder.core.math.FastMath.C2;
+import static io.corpusencoder.core.math.FastMath.C3;
+import static io.corpusencoder.core.math.FastMath.C4;
+import static io.corpusencoder.core.math.FastMath.C5;
+import static io.corpusencoder.core.math.FastMath.EXP_HIGH;
+import static io.corpusencoder.core.math.FastMath.EXP_LOW;
+import static io.corpusencoder.core.math.FastMath.LN2_HI;
+import static io.corpusencoder.core.math.FastMath.LN2_LO;
+import static io.corpusencoder.core.math.FastMath.LOG2E;
+import static io.corpusencoder.core.math.FastMath.MAGIC;
+import static io.corpusencoder.core.math.FastMath.P;
+import static io.corpusencoder.core.math.FastMath.SQRT_HALF;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD versions of the elementwise kernels (Vector API). Each lane performs exactly the
+ * operations of {@link FastMath}, in the same order, so results are bit-identical to the scalar
+ * path. Only loaded when the jdk.incubator.vector module is present (see {@link Ops}).
+ */
+final class VectorKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  private VectorKernels() {}
+
+  static int lanes() {
+    return S.length();
+  }
+
+  static FloatVector exp(FloatVector x) {
+    FloatVector xc = x.max(EXP_LOW).min(EXP_HIGH);
+    FloatVector n = xc.mul(LOG2E).add(MAGIC).sub(MAGIC);
+    FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+    FloatVector p = r.mul(C0).add(C1).mul(r).add(C2).mul(r).add(C3).mul(r).add(C4).mul(r).add(C5);
+    FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+    IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+        .lanewise(VectorOperators.LSHL, 23);
+    FloatVector scaled = y.mul(bits.reinterpretAsFloats());
+    return scaled.blend(0f, x.lt(EXP_LOW));
+  }
+
+  /** x[off, off+n) = GELU(x), as FastMath.gelu per element. */
+  static void gelu(float[] x, int off, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, off + i);
+      FloatVector a = v.abs().mul(SQRT_HALF);
+      FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
+      FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
+      FloatVector erfAbs = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(a.mul(a).neg())));
+      FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
+      v.mul(0.5f).mul(erf.add(1f)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] = FastMath.gelu(x[off + i]);
+  }
+
+  /** max of x[off, off+n): exact whatever the order. */
+  static float max(float[] x, int off, int n) {
+    int i = 0;
+    float m = Float.NEGATIVE_INFINITY;
+    if (n >= S.length()) {
+      FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+        acc = acc.max(FloatVector.fromArray(S, x, off + i));
+      }
+      m = acc.reduceLanes(VectorOperators.MAX);
+    }
+    for (; i < n; i++) m = Math.max(m, x[off + i]);
+    return m;
+  }
+
+  /** x[off, off+n) = exp(x − shift), as FastMath.exp per element. */
+  static void expShifted(float[] x, int off, int n, float shift) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      exp(FloatVector.fromArray(S, x, off + i).sub(shift)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] = FastMath.exp(x[off + i] - shift);
+  }
+
+  /** x[off, off+n) *= s. */
+  static void scale(float[] x, int off, int n, float s) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector.fromArray(S, x, off + i).mul(s).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] *= s;
+  }
+
+  /** x = ((x − mean) · inv) · gamma + beta over one row, as the scalar loop in Ops. */
+  static void normalize(float[] x, int off, int n, float mean, float inv, float[] gamma,
+      float[] beta) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, off + i);
+      v.sub(mean).mul(inv).mul(FloatVector.fromArray(S, gamma, i))
+          .add(FloatVector.fromArray(S, beta, i)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] = (x[off + i] - mean) * inv * gamma[i] + beta[i];
+  }
+
+  /** x[off, off+n) += y[yOff, yOff+n). */
+  static void add(float[] x, int off, float[] y, int yOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] += y[yOff + i];
+  }
+}
