@@ -13,6 +13,7 @@ public final class FastMath {
   // exp(r) by a degree-7 polynomial on |r| ≤ ln2/2: relative error about 1e-7.
   static final float LOG2E = 1.44269504088896341f;
   static final float MAGIC = 12582912f; // 1.5 · 2^23: adding it rounds to an integer
+  static final int MAGIC_BITS = 0x4B400000; // Float.floatToRawIntBits(MAGIC)
   static final float LN2_HI = 0.693359375f;
   static final float LN2_LO = -2.12194440e-4f;
   static final float C0 = 1.9875691500e-4f;
@@ -36,11 +37,12 @@ public final class FastMath {
   /** e^x to about 1e-7 relative; exactly 0 below -87.3 (and for -∞). */
   public static float exp(float x) {
     float xc = Math.min(Math.max(x, EXP_LOW), EXP_HIGH);
-    float n = (xc * LOG2E + MAGIC) - MAGIC;
+    float t = xc * LOG2E + MAGIC;
+    float n = t - MAGIC;
     float r = (xc - n * LN2_HI) - n * LN2_LO;
     float p = ((((r * C0 + C1) * r + C2) * r + C3) * r + C4) * r + C5;
     float y = (p * (r * r) + r) + 1f;
-    float scale = Float.intBitsToFloat(((int) n + 127) << 23);
+    float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (MAGIC_BITS - 127)) << 23);
     return x < EXP_LOW ? 0f : y * scale;
   }
 

@@ -17,6 +17,7 @@ import static io.corpusencoder.core.math.FastMath.LN2_HI;
 import static io.corpusencoder.core.math.FastMath.LN2_LO;
 import static io.corpusencoder.core.math.FastMath.LOG2E;
 import static io.corpusencoder.core.math.FastMath.MAGIC;
+import static io.corpusencoder.core.math.FastMath.MAGIC_BITS;
 import static io.corpusencoder.core.math.FastMath.P;
 import static io.corpusencoder.core.math.FastMath.SQRT_HALF;
 
@@ -41,11 +42,13 @@ final class VectorKernels {
 
   static FloatVector exp(FloatVector x) {
     FloatVector xc = x.max(EXP_LOW).min(EXP_HIGH);
-    FloatVector n = xc.mul(LOG2E).add(MAGIC).sub(MAGIC);
+    FloatVector t = xc.mul(LOG2E).add(MAGIC);
+    FloatVector n = t.sub(MAGIC);
     FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
     FloatVector p = r.mul(C0).add(C1).mul(r).add(C2).mul(r).add(C3).mul(r).add(C4).mul(r).add(C5);
     FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-    IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+    // t's bits are MAGIC's plus n: the exponent field of 2^n without a float-to-int conversion.
+    IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127)
         .lanewise(VectorOperators.LSHL, 23);
     FloatVector scaled = y.mul(bits.reinterpretAsFloats());
     return scaled.blend(0f, x.lt(EXP_LOW));
