@@ -69,6 +69,31 @@ final class VectorKernels {
     for (; i < n; i++) x[off + i] = FastMath.gelu(x[off + i]);
   }
 
+  /** x[off, off+n) = GELU(x + bias[0, n)). */
+  static void biasGelu(float[] x, int off, float[] bias, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, bias, i));
+      FloatVector a = v.abs().mul(SQRT_HALF);
+      FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
+      FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
+      FloatVector erfAbs = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(a.mul(a).neg())));
+      FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
+      v.mul(0.5f).mul(erf.add(1f)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] = FastMath.gelu(x[off + i] + bias[i]);
+  }
+
+  /** x[off, off+n) = (x + bias[0, n)) + residual[off, off+n). */
+  static void add2(float[] x, int off, float[] bias, float[] residual, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, bias, i))
+          .add(FloatVector.fromArray(S, residual, off + i)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] = (x[off + i] + bias[i]) + residual[off + i];
+  }
+
   /** max of x[off, off+n): exact whatever the order. */
   static float max(float[] x, int off, int n) {
     int i = 0;

@@ -19,4 +19,9 @@ record Dense(float[] weight /* [out, in] */, float[] bias /* [out] */, int in, i
     for (int r = 0; r < rows; r++) System.arraycopy(bias, 0, y, r * out, out);
     Blas.gemmNT(rows, out, in, 1f, x, 0, in, weight, 0, in, 1f, y, 0, out);
   }
+
+  /** x [rows, in] -> y [rows, out] = x · weightᵀ, bias NOT added: the caller fuses it in. */
+  void forwardWithoutBias(float[] x, int rows, float[] y) {
+    Blas.gemmNT(rows, out, in, 1f, x, 0, in, weight, 0, in, 0f, y, 0, out);
+  }
 }

@@ -26,13 +26,19 @@ record EncoderLayer(
     int hidden = attentionOutput.out();
     if (!preLayerNorm) {
       attention.forward(ws.hidden, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
-      attentionOutput.forward(ws.context, tokens, ws.scratch);
-      attentionNorm.addForwardInPlace(ws.scratch, ws.hidden, tokens); // Add & Norm
+      attentionOutput.forwardWithoutBias(ws.context, tokens, ws.scratch);
+      // Add & Norm, with the projection's bias fused in
+      attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.hidden, tokens);
       ws.swapHiddenAndScratch();
-      intermediate.forward(ws.hidden, tokens, ws.ffn);
-      activate(ws.ffn, tokens * intermediate.out());
-      output.forward(ws.ffn, tokens, ws.scratch);
-      outputNorm.addForwardInPlace(ws.scratch, ws.hidden, tokens); // Add & Norm
+      if (activation == Activation.GELU) {
+        intermediate.forwardWithoutBias(ws.hidden, tokens, ws.ffn);
+        Ops.biasGeluInPlace(ws.ffn, intermediate.bias(), tokens, intermediate.out());
+      } else {
+        intermediate.forward(ws.hidden, tokens, ws.ffn);
+        activate(ws.ffn, tokens * intermediate.out());
+      }
+      output.forwardWithoutBias(ws.ffn, tokens, ws.scratch);
+      outputNorm.biasResidualForwardInPlace(ws.scratch, output.bias(), ws.hidden, tokens);
       ws.swapHiddenAndScratch();
     } else {
       System.arraycopy(ws.hidden, 0, ws.scratch, 0, tokens * hidden);

@@ -10,8 +10,8 @@ record LayerNorm(float[] gamma, float[] beta, float eps) implements Serializable
     Ops.layerNormInPlace(x, rows, gamma.length, gamma, beta, eps);
   }
 
-  /** x = LayerNorm(x + residual), in place. */
-  void addForwardInPlace(float[] x, float[] residual, int rows) {
-    Ops.addLayerNormInPlace(x, residual, rows, gamma.length, gamma, beta, eps);
+  /** x = LayerNorm(x + bias + residual), in place. */
+  void biasResidualForwardInPlace(float[] x, float[] bias, float[] residual, int rows) {
+    Ops.biasResidualLayerNormInPlace(x, bias, residual, rows, gamma.length, gamma, beta, eps);
   }
 }
