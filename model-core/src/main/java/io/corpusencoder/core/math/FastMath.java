@@ -1,7 +1,8 @@
 package io.corpusencoder.core.math;
 
 /**
- * exp and GELU in fp32 from additions, multiplications and exact conversions only, so that the
+ * exp and GELU in fp32 from additions, multiplications, fused multiply-adds (exactly rounded by
+ * definition) and exact bit manipulations only, so that the
  * scalar code here and the SIMD code in {@link VectorKernels} give bit-identical results, before
  * and after JIT compilation, on any x86 or ARM CPU. (Math.exp and the Vector API's EXP are not
  * guaranteed to agree bit for bit, which would let a text's vector depend on where it ran.)
@@ -37,11 +38,11 @@ public final class FastMath {
   /** e^x to about 1e-7 relative; exactly 0 below -87.3 (and for -∞). */
   public static float exp(float x) {
     float xc = Math.min(Math.max(x, EXP_LOW), EXP_HIGH);
-    float t = xc * LOG2E + MAGIC;
+    float t = Math.fma(xc, LOG2E, MAGIC);
     float n = t - MAGIC;
-    float r = (xc - n * LN2_HI) - n * LN2_LO;
-    float p = ((((r * C0 + C1) * r + C2) * r + C3) * r + C4) * r + C5;
-    float y = (p * (r * r) + r) + 1f;
+    float r = Math.fma(-n, LN2_LO, Math.fma(-n, LN2_HI, xc));
+    float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C0, r, C1), r, C2), r, C3), r, C4), r, C5);
+    float y = Math.fma(p, r * r, r) + 1f;
     float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (MAGIC_BITS - 127)) << 23);
     return x < EXP_LOW ? 0f : y * scale;
   }
@@ -49,9 +50,9 @@ public final class FastMath {
   /** GELU(x) = 0.5 · x · (1 + erf(x/√2)), erf to 1.5e-7 absolute. */
   public static float gelu(float x) {
     float a = Math.abs(x) * SQRT_HALF;
-    float t = 1f / (a * P + 1f);
-    float poly = ((((t * A5 + A4) * t + A3) * t + A2) * t + A1) * t;
-    float erfAbs = 1f - poly * exp(-(a * a));
+    float t = 1f / Math.fma(a, P, 1f);
+    float poly = Math.fma(Math.fma(Math.fma(Math.fma(A5, t, A4), t, A3), t, A2), t, A1) * t;
+    float erfAbs = Math.fma(-poly, exp(-(a * a)), 1f);
     float erf = x < 0f ? -erfAbs : erfAbs;
     return (x * 0.5f) * (erf + 1f);
   }

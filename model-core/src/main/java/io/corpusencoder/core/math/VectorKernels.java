@@ -33,6 +33,20 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private static final FloatVector V_LN2_HI = FloatVector.broadcast(S, LN2_HI);
+  private static final FloatVector V_LN2_LO = FloatVector.broadcast(S, LN2_LO);
+  private static final FloatVector V_C0 = FloatVector.broadcast(S, C0);
+  private static final FloatVector V_C1 = FloatVector.broadcast(S, C1);
+  private static final FloatVector V_C2 = FloatVector.broadcast(S, C2);
+  private static final FloatVector V_C3 = FloatVector.broadcast(S, C3);
+  private static final FloatVector V_C4 = FloatVector.broadcast(S, C4);
+  private static final FloatVector V_C5 = FloatVector.broadcast(S, C5);
+  private static final FloatVector V_A1 = FloatVector.broadcast(S, A1);
+  private static final FloatVector V_A2 = FloatVector.broadcast(S, A2);
+  private static final FloatVector V_A3 = FloatVector.broadcast(S, A3);
+  private static final FloatVector V_A4 = FloatVector.broadcast(S, A4);
+  private static final FloatVector V_A5 = FloatVector.broadcast(S, A5);
 
   private VectorKernels() {}
 
@@ -42,11 +56,12 @@ final class VectorKernels {
 
   static FloatVector exp(FloatVector x) {
     FloatVector xc = x.max(EXP_LOW).min(EXP_HIGH);
-    FloatVector t = xc.mul(LOG2E).add(MAGIC);
+    FloatVector t = xc.fma(LOG2E, MAGIC);
     FloatVector n = t.sub(MAGIC);
-    FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-    FloatVector p = r.mul(C0).add(C1).mul(r).add(C2).mul(r).add(C3).mul(r).add(C4).mul(r).add(C5);
-    FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+    FloatVector negN = n.neg();
+    FloatVector r = negN.fma(V_LN2_LO, negN.fma(V_LN2_HI, xc));
+    FloatVector p = V_C0.fma(r, V_C1).fma(r, V_C2).fma(r, V_C3).fma(r, V_C4).fma(r, V_C5);
+    FloatVector y = p.fma(r.mul(r), r).add(ONE);
     // t's bits are MAGIC's plus n: the exponent field of 2^n without a float-to-int conversion.
     IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127)
         .lanewise(VectorOperators.LSHL, 23);
@@ -60,9 +75,9 @@ final class VectorKernels {
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, x, off + i);
       FloatVector a = v.abs().mul(SQRT_HALF);
-      FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
-      FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-      FloatVector erfAbs = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(a.mul(a).neg())));
+      FloatVector t = ONE.div(a.fma(P, 1f));
+      FloatVector poly = V_A5.fma(t, V_A4).fma(t, V_A3).fma(t, V_A2).fma(t, V_A1).mul(t);
+      FloatVector erfAbs = poly.neg().fma(exp(a.mul(a).neg()), ONE);
       FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
       v.mul(0.5f).mul(erf.add(1f)).intoArray(x, off + i);
     }
@@ -75,9 +90,9 @@ final class VectorKernels {
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, bias, i));
       FloatVector a = v.abs().mul(SQRT_HALF);
-      FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
-      FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-      FloatVector erfAbs = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(a.mul(a).neg())));
+      FloatVector t = ONE.div(a.fma(P, 1f));
+      FloatVector poly = V_A5.fma(t, V_A4).fma(t, V_A3).fma(t, V_A2).fma(t, V_A1).mul(t);
+      FloatVector erfAbs = poly.neg().fma(exp(a.mul(a).neg()), ONE);
       FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
       v.mul(0.5f).mul(erf.add(1f)).intoArray(x, off + i);
     }
