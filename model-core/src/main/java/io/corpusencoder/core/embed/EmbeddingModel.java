@@ -237,7 +237,9 @@ public final class EmbeddingModel implements Serializable {
       ids[j] = e.ids();
       types[j] = e.typeIds();
     }
-    HiddenStates h = encoder.forward(ids, types, null, ws);
+    // [CLS] pooling without token vectors needs only the first token out of the last layer.
+    boolean clsOnly = pooling == Pooling.CLS && !withTokenVectors;
+    HiddenStates h = encoder.forward(ids, types, null, ws, clsOnly);
     for (int j = 0; j < b; j++) {
       Encoding e = enc.get(batch[j]);
       out[batch[j]] = new Embedding(pooling.pool(h, j, normalize), e.length(), e.truncated(),

@@ -130,6 +130,16 @@ public final class Encoder implements Serializable {
    * exactly zero attention weight; positions still count them, as in HF.
    */
   public HiddenStates forward(int[][] ids, int[][] typeIds, int[][] attentionMask, Workspace ws) {
+    return forward(ids, typeIds, attentionMask, ws, false);
+  }
+
+  /**
+   * As {@link #forward(int[][], int[][], int[][], Workspace)}; with {@code firstTokenOnly} the
+   * result holds only each sequence's first token ([CLS]), one row per sequence, and a
+   * post-LayerNorm encoder's last layer skips the other tokens' rows after attention.
+   */
+  public HiddenStates forward(int[][] ids, int[][] typeIds, int[][] attentionMask, Workspace ws,
+      boolean firstTokenOnly) {
     int n = ids.length;
     if (n == 0) throw new IllegalArgumentException("empty batch");
     int[] seqStart = new int[n];
@@ -151,8 +161,25 @@ public final class Encoder implements Serializable {
     boolean[] keyMask = buildMask(attentionMask, ids, tokens);
     ws.ensure(tokens, maxLen, config.hiddenSize(), config.intermediateSize());
     embed(ids, typeIds, seqStart, ws.hidden);
-    for (EncoderLayer layer : layers) layer.forward(ws, seqStart, seqLen, n, keyMask);
+    boolean shortcut = firstTokenOnly && !config.preLayerNorm();
+    int full = shortcut ? layers.length - 1 : layers.length;
+    for (int l = 0; l < full; l++) layers[l].forward(ws, seqStart, seqLen, n, keyMask);
     if (finalNorm != null) finalNorm.forwardInPlace(ws.hidden, tokens);
+    if (shortcut) {
+      layers[layers.length - 1].forwardFirstTokens(ws, seqStart, seqLen, n, keyMask);
+    } else if (firstTokenOnly) {
+      int d = config.hiddenSize();
+      for (int s = 0; s < n; s++) System.arraycopy(ws.hidden, seqStart[s] * d, ws.hidden, s * d, d);
+    }
+    if (firstTokenOnly) {
+      int[] starts = new int[n];
+      int[] ones = new int[n];
+      for (int s = 0; s < n; s++) {
+        starts[s] = s;
+        ones[s] = 1;
+      }
+      return new HiddenStates(ws.hidden, starts, ones, config.hiddenSize());
+    }
     return new HiddenStates(ws.hidden, seqStart, seqLen, config.hiddenSize());
   }
 

@@ -55,6 +55,32 @@ record EncoderLayer(
     }
   }
 
+  /**
+   * The layer for the first token of each sequence only (a post-LayerNorm encoder's last layer
+   * when only [CLS] is pooled): attention reads every token, the rest runs on one row per
+   * sequence. ws.hidden [tokens, hidden] -> ws.hidden [numSeqs, hidden].
+   */
+  void forwardFirstTokens(Workspace ws, int[] seqStart, int[] seqLen, int numSeqs,
+      boolean[] keyMask) {
+    int d = attentionOutput.out();
+    attention.forwardFirstQuery(ws.hidden, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
+    attentionOutput.forwardWithoutBias(ws.context, numSeqs, ws.scratch);
+    for (int s = 0; s < numSeqs; s++) {
+      System.arraycopy(ws.hidden, seqStart[s] * d, ws.context, s * d, d); // residual rows
+    }
+    attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.context,
+        numSeqs);
+    if (activation == Activation.GELU) {
+      intermediate.forwardWithoutBias(ws.scratch, numSeqs, ws.ffn);
+      Ops.biasGeluInPlace(ws.ffn, intermediate.bias(), numSeqs, intermediate.out());
+    } else {
+      intermediate.forward(ws.scratch, numSeqs, ws.ffn);
+      activate(ws.ffn, numSeqs * intermediate.out());
+    }
+    output.forwardWithoutBias(ws.ffn, numSeqs, ws.hidden);
+    outputNorm.biasResidualForwardInPlace(ws.hidden, output.bias(), ws.scratch, numSeqs);
+  }
+
   private void activate(float[] x, int n) {
     switch (activation) {
       case GELU -> Ops.geluInPlace(x, n);

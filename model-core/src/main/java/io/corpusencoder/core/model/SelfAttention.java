@@ -47,6 +47,35 @@ record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hidd
     }
   }
 
+  /**
+   * Attention for the first query of each sequence only (its [CLS] token), keys and values from
+   * all of its tokens: context [numSeqs, hidden], row s for sequence s.
+   */
+  void forwardFirstQuery(float[] x, Workspace ws, int[] seqStart, int[] seqLen, int numSeqs,
+      boolean[] keyMask, float[] context) {
+    int tokens = seqStart[numSeqs - 1] + seqLen[numSeqs - 1];
+    int ld = 3 * hiddenSize;
+    qkv.forward(x, tokens, ws.qkv);
+    int hs = headSize();
+    float scale = (float) (1.0 / Math.sqrt(hs));
+    float[] scores = ws.scores;
+    for (int s = 0; s < numSeqs; s++) {
+      int start = seqStart[s];
+      int len = seqLen[s];
+      int rowOff = start * ld;
+      for (int h = 0; h < numHeads; h++) {
+        Blas.gemmNT(1, len, hs, scale, ws.qkv, rowOff + h * hs, ld, ws.qkv,
+            rowOff + hiddenSize + h * hs, ld, 0f, scores, 0, len);
+        if (keyMask != null) {
+          for (int k = 0; k < len; k++) if (!keyMask[start + k]) scores[k] = Float.NEGATIVE_INFINITY;
+        }
+        Ops.softmaxRowsInPlace(scores, 0, 1, len, len);
+        Blas.gemmNN(1, hs, len, 1f, scores, 0, len, ws.qkv, rowOff + 2 * hiddenSize + h * hs, ld,
+            0f, context, s * hiddenSize + h * hs, hiddenSize);
+      }
+    }
+  }
+
   private static void applyMask(float[] scores, int len, boolean[] keyMask, int start) {
     for (int k = 0; k < len; k++) {
       if (keyMask[start + k]) continue;

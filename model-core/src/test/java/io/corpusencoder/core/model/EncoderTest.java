@@ -84,6 +84,25 @@ class EncoderTest {
   }
 
   @Test
+  void firstTokenOnlyGivesTheFullForwardsFirstTokenAndIgnoresBatchNeighbours() {
+    for (EncoderConfig c : new EncoderConfig[] {BERT_TINY, ORIGINAL}) {
+      Encoder enc = Encoder.from(c, RandomWeights.generate(c, 21));
+      int[][] ids = randomIds(new Random(21), new int[] {7, 3, 30, 12, 1}, 50);
+      HiddenStates full = enc.forward(ids, null, null, new Workspace(), false);
+      float[][] firsts = new float[ids.length][];
+      for (int s = 0; s < ids.length; s++) firsts[s] = full.token(s, 0);
+      HiddenStates cls = enc.forward(ids, null, null, new Workspace(), true);
+      assertEquals(ids.length, cls.numSequences());
+      for (int s = 0; s < ids.length; s++) {
+        assertEquals(1, cls.seqLen()[s]);
+        assertArrayEquals(firsts[s], cls.token(s, 0), 1e-5f, c + ", sequence " + s);
+        HiddenStates alone = enc.forward(new int[][] {ids[s]}, null, null, new Workspace(), true);
+        assertArrayEquals(cls.token(s, 0), alone.token(0, 0), 0f, "bitwise, sequence " + s);
+      }
+    }
+  }
+
+  @Test
   void paddingKeysMaskedOutGiveTheUnpaddedResult() {
     Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 6));
     int[] real = {3, 9, 4, 22, 8};
