@@ -34,9 +34,9 @@ public final class BenchMain {
       double flops) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new LinkedHashMap<>(Map.of("--texts", "1000", "--models",
+    Map<String, String> opt = new LinkedHashMap<>(Map.of("--texts", "2000", "--models",
         "all-minilm-l6-v2,bge-small-en-v1.5", "--threads", "1,2", "--reps", "3",
-        "--max-length", "256", "--batch", "32", "--corpus", ""));
+        "--max-length", "256", "--batch", "32", "--corpus", "", "--write-jsonl", ""));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opt.containsKey(args[i])) throw new IllegalArgumentException("unknown option " + args[i]);
       opt.put(args[i], args[i + 1]);
@@ -55,8 +55,19 @@ public final class BenchMain {
       texts = TestTexts.generate(nTexts, 2026);
       System.out.printf("corpus: %d generated test texts (no Debian corpus given)%n", texts.size());
     }
-    System.out.printf("BLAS: %s, OPENBLAS_NUM_THREADS=%s, cores=%d, max length %d, ORT batch %d, "
-        + "%d repetitions (medians shown)%n", Blas.implementation(),
+    if (!opt.get("--write-jsonl").isEmpty()) {
+      // For the Spark bench: the same texts as JSON lines.
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < texts.size(); i++) {
+        lines.add(mapper.writeValueAsString(Map.of("id", "t" + i, "text", texts.get(i))));
+      }
+      Files.write(Paths.get(opt.get("--write-jsonl")), lines);
+      System.out.println("wrote " + lines.size() + " texts to " + opt.get("--write-jsonl"));
+      return;
+    }
+    System.out.printf("BLAS: %s, SIMD: %s, OPENBLAS_NUM_THREADS=%s, cores=%d, max length %d, ORT batch %d, "
+        + "%d repetitions (medians shown)%n", Blas.implementation(), io.corpusencoder.core.math.Ops.simd(),
         System.getenv("OPENBLAS_NUM_THREADS"), Runtime.getRuntime().availableProcessors(),
         maxLength, batch, reps);
     double sgemm = sgemmGflops();
