@@ -62,6 +62,10 @@ public final class EncodeJob {
       JobOptions o = JobOptions.parse(args, sparkConf);
       Prepared p = prepare(o);
       SparkSession.Builder b = SparkSession.builder().appName("corpus-encoder");
+      if (!sparkConf.containsKey("spark.executorEnv.OPENBLAS_NUM_THREADS")) {
+        // One BLAS thread per task: parallelism comes from task slots (see README, BLAS).
+        b = b.config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+      }
       if (!o.get("master").isEmpty()) {
         b = b.master(o.get("master"));
       } else if (!sparkConf.containsKey("spark.master")) {
@@ -235,9 +239,14 @@ public final class EncodeJob {
     r.fields.put("stages", stages);
     r.fields.put("wall_s", JobReport.round(wall));
     r.fields.put("tokens_per_s", (double) Math.round(tokens / Math.max(encodeWriteSeconds, 1e-9)));
-    r.fields.put("tasks", JobReport.tasks(metrics.tasks.value()));
+    List<Map<String, Object>> tasks = JobReport.tasks(metrics.tasks.value());
+    r.fields.put("tasks", tasks);
+    List<String> warnings = JobReport.warnings(tasks);
+    r.fields.put("warnings", warnings);
+    for (String w : warnings) System.err.println("corpus-encoder: WARNING: " + w);
     r.fields.put("model", OutputSchema.asMap(model, o, version));
     r.fields.put("blas", Blas.implementation());
+    r.fields.put("simd", io.corpusencoder.core.math.Ops.simd());
     r.fields.put("spark", Map.of("version", spark.version(), "master", sc.master(),
         "default_parallelism", sc.defaultParallelism()));
     r.fields.put("output", output);

@@ -20,7 +20,7 @@ final class JobMetrics implements Serializable {
   final LongAccumulator tokenizeNanos;
   final LongAccumulator encodeNanos;
   final LongAccumulator batches;
-  /** One "partition texts tokens encodeNanos taskNanos" line per task. */
+  /** One "partition texts tokens encodeNanos taskNanos blas openblasThreads" line per task. */
   final CollectionAccumulator<String> tasks;
 
   JobMetrics(SparkContext sc) {

@@ -23,7 +23,7 @@ final class JobReport {
     return ((Number) fields.get("records_read")).longValue();
   }
 
-  /** Per-task throughput from the "partition texts tokens encodeNanos taskNanos" lines. */
+  /** Per-task figures from the "partition texts tokens encodeNanos taskNanos blas threads" lines. */
   static List<Map<String, Object>> tasks(List<String> lines) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (String l : lines) {
@@ -38,6 +38,8 @@ final class JobReport {
       t.put("encode_s", round(encodeS));
       t.put("task_s", round(taskS));
       t.put("tokens_per_s", taskS > 0 ? Math.round(tokens / taskS) : 0);
+      t.put("blas", p[5]);
+      t.put("openblas_num_threads", p[6]);
       out.add(t);
     }
     out.sort((a, b) -> Integer.compare((Integer) a.get("partition"), (Integer) b.get("partition")));
@@ -58,6 +60,29 @@ final class JobReport {
 
   String toJson() throws IOException {
     return JSON.writeValueAsString(fields);
+  }
+
+  /**
+   * Warnings a user must see: tasks on the slow pure-Java BLAS, or native BLAS free to start one
+   * thread per core in every task (oversubscription). Each says the one-line fix.
+   */
+  static List<String> warnings(List<Map<String, Object>> tasks) {
+    List<String> w = new ArrayList<>();
+    long slow = tasks.stream().filter(t -> !"JNIBLAS".equals(t.get("blas"))).count();
+    if (slow > 0) {
+      w.add(slow + " of " + tasks.size() + " tasks ran on " + tasks.stream()
+          .map(t -> (String) t.get("blas")).filter(b -> !"JNIBLAS".equals(b)).findFirst().orElse("")
+          + ", a pure-Java BLAS several times slower than native OpenBLAS; fix: apt-get install -y "
+          + "libopenblas0-pthread on every node");
+    }
+    long unbounded = tasks.stream().filter(t -> "JNIBLAS".equals(t.get("blas"))
+        && "null".equals(t.get("openblas_num_threads"))).count();
+    if (unbounded > 0) {
+      w.add(unbounded + " of " + tasks.size() + " tasks ran OpenBLAS without OPENBLAS_NUM_THREADS,"
+          + " so each may start one thread per core and oversubscribe them; fix: export "
+          + "OPENBLAS_NUM_THREADS=1 (and spark.executorEnv.OPENBLAS_NUM_THREADS=1)");
+    }
+    return w;
   }
 
   /** The one-line console summary. */

@@ -61,7 +61,9 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
           reported = true;
           TaskContext tc = TaskContext.get();
           metrics.tasks.add((tc == null ? -1 : tc.partitionId()) + " " + taskTexts[0] + " "
-              + taskTokens[0] + " " + taskEncode[0] + " " + (System.nanoTime() - taskStart));
+              + taskTokens[0] + " " + taskEncode[0] + " " + (System.nanoTime() - taskStart) + " "
+              + io.corpusencoder.core.math.Blas.implementation() + " "
+              + String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")));
         }
         return !ready.isEmpty();
       }

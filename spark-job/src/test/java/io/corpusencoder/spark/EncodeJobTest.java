@@ -142,6 +142,10 @@ class EncodeJobTest {
     assertEquals("expected a JSON object, got array", reasonByRaw.get("[1, 2, 3]"));
     JsonNode report = JSON.readTree(out.resolve("_report.json").toFile());
     assertEquals(8, report.get("records_read").asInt());
+    assertTrue(report.get("tasks").size() >= 1);
+    assertEquals(io.corpusencoder.core.math.Blas.implementation(),
+        report.get("tasks").get(0).get("blas").asText());
+    assertTrue(report.get("warnings").isArray());
     assertEquals("all-minilm-l6-v2", report.get("model").get("model").asText());
   }
 
