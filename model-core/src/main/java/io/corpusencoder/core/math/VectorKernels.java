@@ -69,17 +69,21 @@ final class VectorKernels {
     return scaled.blend(0f, x.lt(EXP_LOW));
   }
 
+  /** GELU of each lane, as FastMath.gelu. */
+  private static FloatVector gelu(FloatVector v) {
+    FloatVector a = v.abs().mul(SQRT_HALF);
+    FloatVector t = ONE.div(a.fma(P, 1f));
+    FloatVector poly = V_A5.fma(t, V_A4).fma(t, V_A3).fma(t, V_A2).fma(t, V_A1).mul(t);
+    FloatVector erfAbs = poly.neg().fma(exp(a.mul(a).neg()), ONE);
+    FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
+    return v.mul(0.5f).mul(erf.add(1f));
+  }
+
   /** x[off, off+n) = GELU(x), as FastMath.gelu per element. */
   static void gelu(float[] x, int off, int n) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, off + i);
-      FloatVector a = v.abs().mul(SQRT_HALF);
-      FloatVector t = ONE.div(a.fma(P, 1f));
-      FloatVector poly = V_A5.fma(t, V_A4).fma(t, V_A3).fma(t, V_A2).fma(t, V_A1).mul(t);
-      FloatVector erfAbs = poly.neg().fma(exp(a.mul(a).neg()), ONE);
-      FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
-      v.mul(0.5f).mul(erf.add(1f)).intoArray(x, off + i);
+      gelu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
     }
     for (; i < n; i++) x[off + i] = FastMath.gelu(x[off + i]);
   }
@@ -88,13 +92,8 @@ final class VectorKernels {
   static void biasGelu(float[] x, int off, float[] bias, int n) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, bias, i));
-      FloatVector a = v.abs().mul(SQRT_HALF);
-      FloatVector t = ONE.div(a.fma(P, 1f));
-      FloatVector poly = V_A5.fma(t, V_A4).fma(t, V_A3).fma(t, V_A2).fma(t, V_A1).mul(t);
-      FloatVector erfAbs = poly.neg().fma(exp(a.mul(a).neg()), ONE);
-      FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
-      v.mul(0.5f).mul(erf.add(1f)).intoArray(x, off + i);
+      gelu(FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, bias, i)))
+          .intoArray(x, off + i);
     }
     for (; i < n; i++) x[off + i] = FastMath.gelu(x[off + i] + bias[i]);
   }

@@ -22,28 +22,9 @@ record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hidd
    */
   void forward(float[] x, Workspace ws, int[] seqStart, int[] seqLen, int numSeqs,
       boolean[] keyMask, float[] context) {
-    int tokens = seqStart[numSeqs - 1] + seqLen[numSeqs - 1];
-    int ld = 3 * hiddenSize;
-    qkv.forward(x, tokens, ws.qkv);
-    int hs = headSize();
-    float scale = (float) (1.0 / Math.sqrt(hs));
-    float[] scores = ws.scores;
+    qkv.forward(x, seqStart[numSeqs - 1] + seqLen[numSeqs - 1], ws.qkv);
     for (int s = 0; s < numSeqs; s++) {
-      int start = seqStart[s];
-      int len = seqLen[s];
-      int rowOff = start * ld;
-      for (int h = 0; h < numHeads; h++) {
-        int qOff = rowOff + h * hs;
-        int kOff = rowOff + hiddenSize + h * hs;
-        int vOff = rowOff + 2 * hiddenSize + h * hs;
-        // scores [len, len] = scale · Q_h · K_hᵀ (HF scales before adding the mask)
-        Blas.gemmNT(len, len, hs, scale, ws.qkv, qOff, ld, ws.qkv, kOff, ld, 0f, scores, 0, len);
-        if (keyMask != null) applyMask(scores, len, keyMask, start);
-        Ops.softmaxRowsInPlace(scores, 0, len, len, len);
-        // context_h [len, hs] = P · V_h, written into its head's columns
-        Blas.gemmNN(len, hs, len, 1f, scores, 0, len, ws.qkv, vOff, ld, 0f, context,
-            start * hiddenSize + h * hs, hiddenSize);
-      }
+      attend(ws, seqStart[s], seqLen[s], seqLen[s], keyMask, context, seqStart[s] * hiddenSize);
     }
   }
 
@@ -53,33 +34,42 @@ record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hidd
    */
   void forwardFirstQuery(float[] x, Workspace ws, int[] seqStart, int[] seqLen, int numSeqs,
       boolean[] keyMask, float[] context) {
-    int tokens = seqStart[numSeqs - 1] + seqLen[numSeqs - 1];
-    int ld = 3 * hiddenSize;
-    qkv.forward(x, tokens, ws.qkv);
-    int hs = headSize();
-    float scale = (float) (1.0 / Math.sqrt(hs));
-    float[] scores = ws.scores;
+    qkv.forward(x, seqStart[numSeqs - 1] + seqLen[numSeqs - 1], ws.qkv);
     for (int s = 0; s < numSeqs; s++) {
-      int start = seqStart[s];
-      int len = seqLen[s];
-      int rowOff = start * ld;
-      for (int h = 0; h < numHeads; h++) {
-        Blas.gemmNT(1, len, hs, scale, ws.qkv, rowOff + h * hs, ld, ws.qkv,
-            rowOff + hiddenSize + h * hs, ld, 0f, scores, 0, len);
-        if (keyMask != null) {
-          for (int k = 0; k < len; k++) if (!keyMask[start + k]) scores[k] = Float.NEGATIVE_INFINITY;
-        }
-        Ops.softmaxRowsInPlace(scores, 0, 1, len, len);
-        Blas.gemmNN(1, hs, len, 1f, scores, 0, len, ws.qkv, rowOff + 2 * hiddenSize + h * hs, ld,
-            0f, context, s * hiddenSize + h * hs, hiddenSize);
-      }
+      attend(ws, seqStart[s], seqLen[s], 1, keyMask, context, s * hiddenSize);
     }
   }
 
-  private static void applyMask(float[] scores, int len, boolean[] keyMask, int start) {
+  /**
+   * One sequence, every head: the first {@code queries} of its {@code len} tokens attend to all
+   * of them; their context rows are written from context[ctxOff] on, row stride hidden.
+   */
+  private void attend(Workspace ws, int start, int len, int queries, boolean[] keyMask,
+      float[] context, int ctxOff) {
+    int ld = 3 * hiddenSize;
+    int hs = headSize();
+    float scale = (float) (1.0 / Math.sqrt(hs));
+    float[] scores = ws.scores;
+    int rowOff = start * ld;
+    for (int h = 0; h < numHeads; h++) {
+      int qOff = rowOff + h * hs;
+      int kOff = rowOff + hiddenSize + h * hs;
+      int vOff = rowOff + 2 * hiddenSize + h * hs;
+      // scores [queries, len] = scale · Q_h · K_hᵀ (HF scales before adding the mask)
+      Blas.gemmNT(queries, len, hs, scale, ws.qkv, qOff, ld, ws.qkv, kOff, ld, 0f, scores, 0, len);
+      if (keyMask != null) applyMask(scores, queries, len, keyMask, start);
+      Ops.softmaxRowsInPlace(scores, 0, queries, len, len);
+      // context_h [queries, hs] = P · V_h, written into its head's columns
+      Blas.gemmNN(queries, hs, len, 1f, scores, 0, len, ws.qkv, vOff, ld, 0f, context,
+          ctxOff + h * hs, hiddenSize);
+    }
+  }
+
+  private static void applyMask(float[] scores, int queries, int len, boolean[] keyMask,
+      int start) {
     for (int k = 0; k < len; k++) {
       if (keyMask[start + k]) continue;
-      for (int q = 0; q < len; q++) scores[q * len + k] = Float.NEGATIVE_INFINITY;
+      for (int q = 0; q < queries; q++) scores[q * len + k] = Float.NEGATIVE_INFINITY;
     }
   }
 }
