@@ -87,8 +87,10 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
           for (Chunk c : chunks) encodings.add(c.encoding());
         }
         long t1 = System.nanoTime();
-        List<Embedding> embs = m.embedEncodings(encodings, s.tokenVectors(), s.tokenVectors(),
-            null, s.batchTokens(), s.batchSize());
+        List<int[]> batches =
+            EmbeddingModel.lengthSortedBatches(encodings, s.batchTokens(), s.batchSize());
+        List<Embedding> embs =
+            m.embedBatches(encodings, batches, s.tokenVectors(), s.tokenVectors(), null);
         long t2 = System.nanoTime();
         int k = 0;
         long tokens = 0;
@@ -123,8 +125,7 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
         metrics.realTokens.add(tokens);
         metrics.tokenizeNanos.add(t1 - t0);
         metrics.encodeNanos.add(t2 - t1);
-        metrics.batches.add(EmbeddingModel.lengthSortedBatches(encodings, s.batchTokens(),
-            s.batchSize()).size());
+        metrics.batches.add(batches.size());
         taskTexts[0] += records.size();
         taskTokens[0] += tokens;
         taskEncode[0] += t2 - t1;

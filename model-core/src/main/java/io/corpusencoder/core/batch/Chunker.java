@@ -1,10 +1,8 @@
 package io.corpusencoder.core.batch;
 
 import io.corpusencoder.core.tokenize.BertTokenizer;
-import io.corpusencoder.core.tokenize.BertTokenizer.SpecialTemplate;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,42 +50,10 @@ public final class Chunker {
     for (int from = 0, index = 0; ; from += step, index++) {
       int to = Math.min(n, from + window);
       boolean cut = truncate && n > window;
-      out.add(new Chunk(index, all.starts()[from], all.ends()[to - 1], withSpecials(all, from, to, cut)));
+      out.add(new Chunk(index, all.starts()[from], all.ends()[to - 1],
+          tokenizer.withSpecialTokens(all, from, to, cut)));
       if (to == n || truncate) break;
     }
     return out;
-  }
-
-  private Encoding withSpecials(Encoding all, int from, int to, boolean truncated) {
-    SpecialTemplate t = tokenizer.template();
-    int pre = t.prefixIds().length;
-    int total = pre + (to - from) + t.suffixIds().length;
-    int[] ids = new int[total];
-    int[] types = new int[total];
-    int[] starts = new int[total];
-    int[] ends = new int[total];
-    boolean[] special = new boolean[total];
-    for (int i = 0; i < pre; i++) {
-      ids[i] = t.prefixIds()[i];
-      types[i] = t.prefixTypeIds()[i];
-      special[i] = true;
-    }
-    for (int i = from; i < to; i++) {
-      int k = pre + i - from;
-      ids[k] = all.ids()[i];
-      types[k] = t.sequenceTypeId();
-      starts[k] = all.starts()[i];
-      ends[k] = all.ends()[i];
-      special[k] = all.special()[i];
-    }
-    for (int i = 0; i < t.suffixIds().length; i++) {
-      int k = pre + (to - from) + i;
-      ids[k] = t.suffixIds()[i];
-      types[k] = t.suffixTypeIds()[i];
-      special[k] = true;
-    }
-    int[] mask = new int[total];
-    Arrays.fill(mask, 1);
-    return new Encoding(ids, types, mask, starts, ends, special, truncated);
   }
 }

@@ -159,14 +159,20 @@ public final class EmbeddingModel implements Serializable {
    */
   public List<Embedding> embedEncodings(List<Encoding> enc, boolean withTokenIds,
       boolean withTokenVectors, ExecutorService pool, int tokenBudget, int maxBatchSize) {
-    Embedding[] out = new Embedding[enc.size()];
     if (pool != null) {
       // Enough batches for the pool's threads to finish together (at least 16), none too small.
       long total = 0;
       for (Encoding e : enc) total += e.length();
       tokenBudget = (int) Math.max(Math.min(1024, tokenBudget), Math.min(tokenBudget, total / 16));
     }
-    List<int[]> batches = lengthSortedBatches(enc, tokenBudget, maxBatchSize);
+    return embedBatches(enc, lengthSortedBatches(enc, tokenBudget, maxBatchSize),
+        withTokenIds, withTokenVectors, pool);
+  }
+
+  /** Embeds {@code enc} in the given batches (from {@link #lengthSortedBatches}). */
+  public List<Embedding> embedBatches(List<Encoding> enc, List<int[]> batches,
+      boolean withTokenIds, boolean withTokenVectors, ExecutorService pool) {
+    Embedding[] out = new Embedding[enc.size()];
     if (pool == null) {
       for (int[] b : batches) runBatch(enc, b, out, withTokenIds, withTokenVectors);
     } else {

@@ -82,28 +82,36 @@ public final class BertTokenizer implements Serializable {
       throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for content "
           + "after " + template.count() + " special tokens");
     }
-    TokenList content = tokenizeToList(text);
+    Encoding content = tokenize(text);
     int budget = maxLength - template.count();
-    boolean truncated = content.size() > budget;
-    int n = Math.min(content.size(), budget);
-    int total = n + template.count();
+    return withSpecialTokens(content, 0, Math.min(content.length(), budget),
+        content.length() > budget);
+  }
+
+  /**
+   * Content tokens [from, to) of {@code content} (from {@link #tokenize}) between the template's
+   * special tokens, which get the empty span [0, 0).
+   */
+  public Encoding withSpecialTokens(Encoding content, int from, int to, boolean truncated) {
+    int pre = template.prefixIds.length;
+    int total = pre + (to - from) + template.suffixIds.length;
     int[] ids = new int[total];
     int[] types = new int[total];
     int[] starts = new int[total];
     int[] ends = new int[total];
     boolean[] special = new boolean[total];
     int k = 0;
-    for (int i = 0; i < template.prefixIds.length; i++, k++) {
+    for (int i = 0; i < pre; i++, k++) {
       ids[k] = template.prefixIds[i];
       types[k] = template.prefixTypeIds[i];
       special[k] = true;
     }
-    for (int i = 0; i < n; i++, k++) {
-      ids[k] = content.ids[i];
+    for (int i = from; i < to; i++, k++) {
+      ids[k] = content.ids()[i];
       types[k] = template.sequenceTypeId;
-      starts[k] = content.starts[i];
-      ends[k] = content.ends[i];
-      special[k] = content.special[i];
+      starts[k] = content.starts()[i];
+      ends[k] = content.ends()[i];
+      special[k] = content.special()[i];
     }
     for (int i = 0; i < template.suffixIds.length; i++, k++) {
       ids[k] = template.suffixIds[i];
