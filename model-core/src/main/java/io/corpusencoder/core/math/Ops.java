@@ -4,7 +4,7 @@ package io.corpusencoder.core.math;
  * O(n) kernels on row-major float arrays: layer norm, activations, softmax, normalization.
  * Elementwise work runs on SIMD lanes through the Vector API when the jdk.incubator.vector module
  * is present (--add-modules=jdk.incubator.vector, which Spark and our scripts pass) and as plain
- * loops otherwise; both give bit-identical results. Sums run in index order in double.
+ * loops otherwise; both give bit-identical results. Sums run in one fixed order (see scalarSum).
  */
 public final class Ops {
   private static final boolean SIMD = simdAvailable();
@@ -51,8 +51,8 @@ public final class Ops {
 
   private static void normalizeRow(float[] x, int off, int cols, float[] gamma, float[] beta,
       float eps) {
-    float mean = (float) (sum(x, off, cols, 0f) / cols);
-    float inv = (float) (1.0 / Math.sqrt(sum(x, off, cols, mean) / cols + eps));
+    float mean = sum(x, off, cols) / cols;
+    float inv = (float) (1.0 / Math.sqrt(sumSquares(x, off, cols, mean) / cols + eps));
     if (SIMD) {
       VectorKernels.normalize(x, off, cols, mean, inv, gamma, beta);
     } else {
@@ -60,37 +60,40 @@ public final class Ops {
     }
   }
 
+  /** Σ x[off, off+n), in the fixed order of {@link #scalarSum}. */
+  static float sum(float[] x, int off, int n) {
+    return SIMD ? VectorKernels.sum(x, off, n) : scalarSum(x, off, n, 0f, false);
+  }
+
+  /** Σ (x − center)² over x[off, off+n), in the fixed order of {@link #scalarSum}. */
+  static float sumSquares(float[] x, int off, int n, float center) {
+    return SIMD ? VectorKernels.sumSquares(x, off, n, center) : scalarSum(x, off, n, center, true);
+  }
+
   /**
-   * Σ x (center = 0) or Σ (x − center)² over x[off, off+n), in double with four interleaved
-   * accumulators: a fixed order, so the same on every CPU, and four times shorter latency chains.
+   * The order every fp32 sum here follows, whatever the CPU or SIMD width (so a vector never
+   * depends on where it was computed): sixteen interleaved accumulators (element i goes to
+   * accumulator i mod 16), folded as c_j = a_j + a_{j+8} and ((c0+c1)+(c2+c3)) +
+   * ((c4+c5)+(c6+c7)), plus the n mod 16 tail summed in index order. The SIMD path keeps these
+   * accumulators in one 16-lane or two 8-lane vectors and gives the same bits.
    */
-  private static double sum(float[] x, int off, int n, float center) {
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  static float scalarSum(float[] x, int off, int n, float center, boolean squares) {
+    float[] a = new float[16];
     int i = 0;
-    boolean squares = center != 0f || n < 0;
-    if (!squares) {
-      for (; i + 3 < n; i += 4) {
-        a0 += x[off + i];
-        a1 += x[off + i + 1];
-        a2 += x[off + i + 2];
-        a3 += x[off + i + 3];
-      }
-      for (; i < n; i++) a0 += x[off + i];
-    } else {
-      for (; i + 3 < n; i += 4) {
-        float d0 = x[off + i] - center, d1 = x[off + i + 1] - center;
-        float d2 = x[off + i + 2] - center, d3 = x[off + i + 3] - center;
-        a0 += d0 * d0;
-        a1 += d1 * d1;
-        a2 += d2 * d2;
-        a3 += d3 * d3;
-      }
-      for (; i < n; i++) {
-        float d = x[off + i] - center;
-        a0 += d * d;
-      }
+    for (; i + 16 <= n; i += 16) {
+      for (int j = 0; j < 16; j++) a[j] += term(x[off + i + j], center, squares);
     }
-    return (a0 + a1) + (a2 + a3);
+    float tail = 0;
+    for (; i < n; i++) tail += term(x[off + i], center, squares);
+    float[] c = new float[8];
+    for (int j = 0; j < 8; j++) c[j] = a[j] + a[j + 8];
+    return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
+  }
+
+  private static float term(float v, float center, boolean squares) {
+    if (!squares) return v;
+    float d = v - center;
+    return d * d;
   }
 
   /** x[0, n) += y[0, n). */
@@ -142,22 +145,41 @@ public final class Ops {
    * -∞ (masked keys) get exactly zero weight; a row must have at least one finite entry.
    */
   public static void softmaxRowsInPlace(float[] x, int off, int rows, int cols, int ld) {
+    float[] inv = new float[rows];
+    softmaxNumeratorsInPlace(x, off, rows, cols, ld, inv);
+    scaleRowsInPlace(x, off, rows, cols, ld, inv);
+  }
+
+  /**
+   * The softmax without its final division: x[r, :] = exp(x[r, :] − max_r) and inv[r] =
+   * 1 / Σ_c x[r, c], so a caller can scale a smaller product instead (attention scales P·V's
+   * rows). Columns that are only padding should hold -∞: they then weigh exactly zero.
+   */
+  public static void softmaxNumeratorsInPlace(float[] x, int off, int rows, int cols, int ld,
+      float[] inv) {
     for (int r = 0; r < rows; r++) {
       int o = off + r * ld;
-      float max;
+      float sum;
       if (SIMD) {
-        max = VectorKernels.max(x, o, cols);
-        VectorKernels.expShifted(x, o, cols, max);
+        sum = VectorKernels.expShiftedSum(x, o, cols);
       } else {
-        max = Float.NEGATIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < cols; c++) max = Math.max(max, x[o + c]);
         for (int c = 0; c < cols; c++) x[o + c] = FastMath.exp(x[o + c] - max);
+        sum = sum(x, o, cols);
       }
-      float inv = (float) (1.0 / sum(x, o, cols, 0f));
+      inv[r] = 1f / sum;
+    }
+  }
+
+  /** x[r, 0..cols) *= s[r] for each row r (row stride ld). */
+  public static void scaleRowsInPlace(float[] x, int off, int rows, int cols, int ld, float[] s) {
+    for (int r = 0; r < rows; r++) {
+      int o = off + r * ld;
       if (SIMD) {
-        VectorKernels.scale(x, o, cols, inv);
+        VectorKernels.scale(x, o, cols, s[r]);
       } else {
-        for (int c = 0; c < cols; c++) x[o + c] *= inv;
+        for (int c = 0; c < cols; c++) x[o + c] *= s[r];
       }
     }
   }

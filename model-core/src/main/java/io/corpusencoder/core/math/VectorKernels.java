@@ -24,6 +24,7 @@ import static io.corpusencoder.core.math.FastMath.SQRT_HALF;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -161,5 +162,99 @@ final class VectorKernels {
           .intoArray(x, off + i);
     }
     for (; i < n; i++) x[off + i] += y[yOff + i];
+  }
+
+  /** Σ x[off, off+n), bit-identical to Ops.scalarSum. */
+  static float sum(float[] x, int off, int n) {
+    // 16 accumulators = one vector on AVX-512, two on AVX2 (A: elements 0..7 mod 16, B: 8..15).
+    int w = S.length();
+    if (w != 16 && w != 8) return Ops.scalarSum(x, off, n, 0f, false);
+    FloatVector a = FloatVector.zero(S);
+    FloatVector b = FloatVector.zero(S);
+    int i = 0;
+    if (w == 16) {
+      for (; i + 16 <= n; i += 16) a = a.add(FloatVector.fromArray(S, x, off + i));
+    } else {
+      for (; i + 16 <= n; i += 16) {
+        a = a.add(FloatVector.fromArray(S, x, off + i));
+        b = b.add(FloatVector.fromArray(S, x, off + i + 8));
+      }
+    }
+    float tail = 0;
+    for (; i < n; i++) tail += x[off + i];
+    return combine(a, b, w) + tail;
+  }
+
+  /** Σ (x − center)², bit-identical to Ops.scalarSum. */
+  static float sumSquares(float[] x, int off, int n, float center) {
+    int w = S.length();
+    if (w != 16 && w != 8) return Ops.scalarSum(x, off, n, center, true);
+    FloatVector a = FloatVector.zero(S);
+    FloatVector b = FloatVector.zero(S);
+    int i = 0;
+    if (w == 16) {
+      for (; i + 16 <= n; i += 16) {
+        FloatVector d = FloatVector.fromArray(S, x, off + i).sub(center);
+        a = a.add(d.mul(d));
+      }
+    } else {
+      for (; i + 16 <= n; i += 16) {
+        FloatVector d0 = FloatVector.fromArray(S, x, off + i).sub(center);
+        FloatVector d1 = FloatVector.fromArray(S, x, off + i + 8).sub(center);
+        a = a.add(d0.mul(d0));
+        b = b.add(d1.mul(d1));
+      }
+    }
+    float tail = 0;
+    for (; i < n; i++) {
+      float d = x[off + i] - center;
+      tail += d * d;
+    }
+    return combine(a, b, w) + tail;
+  }
+
+  /** c_j = acc_j + acc_{j+8}, then ((c0+c1)+(c2+c3)) + ((c4+c5)+(c6+c7)), as Ops.scalarSum. */
+  private static float combine(FloatVector a, FloatVector b, int w) {
+    FloatVector c = w == 16 ? a.add(a.rearrange(HALVES)) : a.add(b); // lanes 0..7: c_j
+    FloatVector p = c.add(c.rearrange(PAIRS)); // lane 2k: c_2k + c_2k+1
+    FloatVector q = p.add(p.rearrange(QUADS)); // lanes 0 and 4: the two sums of four
+    return q.lane(0) + q.lane(4);
+  }
+
+  // Lane permutations for combine (lane i takes lane shuffle[i]; only the lanes read matter).
+  private static final VectorShuffle<Float> HALVES = VectorShuffle.fromOp(S, i -> (i + 8) % S.length());
+  private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromOp(S, i -> i ^ 1);
+  private static final VectorShuffle<Float> QUADS = VectorShuffle.fromOp(S, i -> i ^ 2);
+
+  /**
+   * The softmax numerators of one row in place, x = exp(x − max x), returning their sum in
+   * Ops.scalarSum's order; one pass for max, one for exp and sum together.
+   */
+  static float expShiftedSum(float[] x, int off, int n) {
+    int w = S.length();
+    if ((w != 16 && w != 8) || n % 16 != 0) {
+      expShifted(x, off, n, max(x, off, n));
+      return Ops.sum(x, off, n);
+    }
+    float shift = max(x, off, n);
+    FloatVector a = FloatVector.zero(S);
+    FloatVector b = FloatVector.zero(S);
+    if (w == 16) {
+      for (int i = 0; i < n; i += 16) {
+        FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
+        e.intoArray(x, off + i);
+        a = a.add(e);
+      }
+    } else {
+      for (int i = 0; i < n; i += 16) {
+        FloatVector e0 = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
+        FloatVector e1 = exp(FloatVector.fromArray(S, x, off + i + 8).sub(shift));
+        e0.intoArray(x, off + i);
+        e1.intoArray(x, off + i + 8);
+        a = a.add(e0);
+        b = b.add(e1);
+      }
+    }
+    return combine(a, b, w);
   }
 }

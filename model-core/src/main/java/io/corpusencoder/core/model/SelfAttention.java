@@ -3,6 +3,7 @@ package io.corpusencoder.core.model;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.math.Ops;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Multi-head scaled dot-product self-attention, softmax(QKᵀ/√d_head + mask)·V, with Q, K and V
@@ -50,26 +51,35 @@ record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hidd
     int hs = headSize();
     float scale = (float) (1.0 / Math.sqrt(hs));
     float[] scores = ws.scores;
+    // Score rows padded to whole SIMD vectors with -∞ (weight exactly 0): no scalar tails, and
+    // the same padded width on every CPU, so the sums keep one order everywhere.
+    int lds = Workspace.paddedLength(len);
     int rowOff = start * ld;
     for (int h = 0; h < numHeads; h++) {
       int qOff = rowOff + h * hs;
       int kOff = rowOff + hiddenSize + h * hs;
       int vOff = rowOff + 2 * hiddenSize + h * hs;
       // scores [queries, len] = scale · Q_h · K_hᵀ (HF scales before adding the mask)
-      Blas.gemmNT(queries, len, hs, scale, ws.qkv, qOff, ld, ws.qkv, kOff, ld, 0f, scores, 0, len);
-      if (keyMask != null) applyMask(scores, queries, len, keyMask, start);
-      Ops.softmaxRowsInPlace(scores, 0, queries, len, len);
-      // context_h [queries, hs] = P · V_h, written into its head's columns
-      Blas.gemmNN(queries, hs, len, 1f, scores, 0, len, ws.qkv, vOff, ld, 0f, context,
-          ctxOff + h * hs, hiddenSize);
+      Blas.gemmNT(queries, len, hs, scale, ws.qkv, qOff, ld, ws.qkv, kOff, ld, 0f, scores, 0, lds);
+      for (int q = 0; q < queries; q++) {
+        Arrays.fill(scores, q * lds + len, (q + 1) * lds, Float.NEGATIVE_INFINITY);
+      }
+      if (keyMask != null) applyMask(scores, queries, len, lds, keyMask, start);
+      Ops.softmaxNumeratorsInPlace(scores, 0, queries, lds, lds, ws.rowInv);
+      // context_h [queries, hs] = P · V_h, written into its head's columns; the softmax's
+      // division is applied here, to hs values per row rather than len.
+      int cOff = ctxOff + h * hs;
+      Blas.gemmNN(queries, hs, len, 1f, scores, 0, lds, ws.qkv, vOff, ld, 0f, context, cOff,
+          hiddenSize);
+      Ops.scaleRowsInPlace(context, cOff, queries, hs, hiddenSize, ws.rowInv);
     }
   }
 
-  private static void applyMask(float[] scores, int queries, int len, boolean[] keyMask,
-      int start) {
+  private static void applyMask(float[] scores, int queries, int len, int lds,
+      boolean[] keyMask, int start) {
     for (int k = 0; k < len; k++) {
       if (keyMask[start + k]) continue;
-      for (int q = 0; q < queries; q++) scores[q * len + k] = Float.NEGATIVE_INFINITY;
+      for (int q = 0; q < queries; q++) scores[q * lds + k] = Float.NEGATIVE_INFINITY;
     }
   }
 }

@@ -10,7 +10,8 @@ public final class Workspace {
   float[] context = new float[0]; // [tokens, hidden]
   float[] qkv = new float[0]; // [tokens, 3·hidden]
   float[] ffn = new float[0]; // [tokens, intermediate]
-  float[] scores = new float[0]; // [maxLen, maxLen]
+  float[] scores = new float[0]; // [maxLen, paddedLength(maxLen)]
+  float[] rowInv = new float[0]; // [maxLen]: 1 / softmax denominator per score row
 
   void ensure(int tokens, int maxLen, int hiddenSize, int intermediateSize) {
     // Grown buffer by buffer, so one workspace serves models of any shape.
@@ -19,7 +20,13 @@ public final class Workspace {
     context = atLeast(context, tokens * hiddenSize);
     qkv = atLeast(qkv, tokens * 3 * hiddenSize);
     ffn = atLeast(ffn, tokens * intermediateSize);
-    scores = atLeast(scores, maxLen * maxLen);
+    scores = atLeast(scores, maxLen * paddedLength(maxLen));
+    rowInv = atLeast(rowInv, maxLen);
+  }
+
+  /** n rounded up to a multiple of 16, the widest SIMD vector of floats (AVX-512). */
+  static int paddedLength(int n) {
+    return (n + 15) & ~15;
   }
 
   private static float[] atLeast(float[] a, int n) {

@@ -51,6 +51,31 @@ class OpsTest {
   }
 
   @Test
+  void simdSumsFollowTheScalarOrderBitForBit() {
+    java.util.Random r = new java.util.Random(11);
+    for (int n : new int[] {1, 7, 8, 9, 16, 91, 384, 1541}) {
+      float[] x = new float[n + 3];
+      for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 1e3);
+      assertEquals(Float.floatToRawIntBits(Ops.scalarSum(x, 3, n, 0f, false)),
+          Float.floatToRawIntBits(VectorKernels.sum(x, 3, n)), "sum of " + n);
+      assertEquals(Float.floatToRawIntBits(Ops.scalarSum(x, 3, n, 0.75f, true)),
+          Float.floatToRawIntBits(VectorKernels.sumSquares(x, 3, n, 0.75f)),
+          "sum of squares of " + n);
+    }
+    // and the order is the documented one, not merely the same in both
+    float[] y = new float[17];
+    y[0] = 1e16f; // accumulator 0
+    y[8] = -1e16f; // accumulator 8, folded into c0 first
+    y[1] = 1f; // c1
+    y[3] = 1f; // c3
+    y[16] = 5f; // tail
+    assertEquals(7f, Ops.scalarSum(y, 0, 17, 0f, false));
+    y[8] = 0f;
+    y[1] = -1e16f; // now c0 + c1 cancels, c3's 1 survives: ((0 + 0) + (0 + 1)) + ... + 5
+    assertEquals(6f, Ops.scalarSum(y, 0, 17, 0f, false));
+  }
+
+  @Test
   void geluMatchesKnownValues() {
     float[] x = {-3f, -1f, 0f, 0.5f, 1f, 2f};
     // 0.5·x·(1 + erf(x/√2)), computed with high-precision erf
