@@ -187,7 +187,8 @@ final class CorpusReader {
 
   private static Dataset<Row> readTextFiles(SparkSession spark, JobOptions o) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> rows = jsc.wholeTextFiles(o.get("input"))
+    // A fixed minimum, not the cluster's parallelism: the same files give the same partitions.
+    JavaRDD<Row> rows = jsc.wholeTextFiles(o.get("input"), 16)
         .map(t -> RowFactory.create(t._1(), t._2(), null, null, t._1()));
     return spark.createDataFrame(rows, lineSchema(List.of()));
   }

@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -45,6 +46,10 @@ public final class EncodeJob {
 
     JobFailedException(String message) {
       super(message);
+    }
+
+    JobFailedException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -73,7 +78,12 @@ public final class EncodeJob {
       }
       SparkSession spark = b.getOrCreate();
       try {
-        JobReport report = run(spark, o, p);
+        JobReport report;
+        try {
+          report = run(spark, o, p);
+        } catch (IOException e) {
+          throw new JobFailedException("I/O failed: " + e.getMessage(), e);
+        }
         System.out.println(report.summary());
         System.out.println("report: " + new Path(o.get("output"), "_report.json"));
       } finally {
@@ -85,6 +95,7 @@ public final class EncodeJob {
       status = 2;
     } catch (JobFailedException e) {
       System.err.println("encode: " + e.getMessage());
+      if (e.getCause() != null) e.getCause().printStackTrace();
       status = 1;
     }
     System.exit(status);
@@ -104,7 +115,17 @@ public final class EncodeJob {
       }
     }
     Path out = new Path(o.get("output"));
-    if (o.get("save-mode").equals("error") && out.getFileSystem(conf).exists(out)) {
+    FileSystem fs = out.getFileSystem(conf);
+    boolean unfinished = new SliceLog(fs, out).exists();
+    if (o.getBool("resume")) {
+      if (!unfinished && !fs.exists(new Path(out, "_report.json"))) {
+        throw new IllegalArgumentException("--resume: " + out + " holds no unfinished job (no "
+            + SliceLog.DIR + "/plan.json) to resume");
+      }
+    } else if (unfinished && !o.get("save-mode").equals("overwrite")) {
+      throw new IllegalArgumentException("--output: " + out + " holds a job that did not finish; "
+          + "add --resume to finish it, or --save-mode overwrite to start again");
+    } else if (o.get("save-mode").equals("error") && fs.exists(out)) {
       throw new IllegalArgumentException("--output: " + out + " already exists; choose another "
           + "path or --save-mode overwrite|append");
     }
@@ -136,6 +157,19 @@ public final class EncodeJob {
     String output = o.get("output");
     long start = System.nanoTime();
     var sc = spark.sparkContext();
+    Path outPath = new Path(output);
+    FileSystem fs = outPath.getFileSystem(sc.hadoopConfiguration());
+    SliceLog log = new SliceLog(fs, outPath);
+    boolean resume = o.getBool("resume");
+    if (resume && !log.exists()) {
+      System.out.println("corpus-encoder: " + output + " is already complete; nothing to resume");
+      return JobReport.read(output, sc.hadoopConfiguration());
+    }
+    // Input splits from the files alone, not from the cluster's size: a resumed job on another
+    // cluster must cut the same slices (see plan()).
+    if (!spark.conf().contains("spark.sql.files.minPartitionNum")) {
+      spark.conf().set("spark.sql.files.minPartitionNum", "1");
+    }
     sc.setJobDescription("corpus-encoder: read and check " + o.get("input"));
 
     Dataset<Row> records;
@@ -147,13 +181,6 @@ public final class EncodeJob {
       // Scala code throws AnalysisException (checked in Java) for unknown sources and bad files.
       throw new IllegalArgumentException("--input " + o.get("input") + " as " + o.get("input-format")
           + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
-    }
-    int slots = sc.defaultParallelism();
-    if (o.getInt("partitions") > 0) {
-      records = records.repartition(o.getInt("partitions"));
-    } else if (records.rdd().getNumPartitions() < slots) {
-      // A small input read as fewer partitions than task slots would leave cores idle.
-      records = records.repartition(slots);
     }
     List<String> keep = o.getList("keep-columns");
     StructType outSchema = OutputSchema.build(records.schema(), keep,
@@ -176,71 +203,138 @@ public final class EncodeJob {
           + maxBad + "; nothing was written. First reasons:\n  " + String.join("\n  ", reasons));
     }
 
-    JobMetrics metrics = new JobMetrics(sc);
+    if (!resume && o.get("save-mode").equals("overwrite")) fs.delete(outPath, true);
+
+    // The work partitions, cut into slices that are committed one by one (see SliceLog). A
+    // resumed job takes the counts from its plan, so it cuts the same slices on any cluster.
+    int slots = sc.defaultParallelism();
+    int inputPartitions = records.rdd().getNumPartitions();
+    Map<String, Object> before = resume ? log.readPlan() : null;
+    int workPartitions;
+    int perSlice;
+    if (before != null) {
+      workPartitions = ((Number) before.get("work_partitions")).intValue();
+      perSlice = ((Number) before.get("partitions_per_slice")).intValue();
+    } else {
+      workPartitions = o.getInt("partitions") > 0 ? o.getInt("partitions")
+          // A small input read as fewer partitions than task slots would leave cores idle.
+          : Math.max(inputPartitions, slots);
+      perSlice = o.getInt("slice-partitions") > 0 ? o.getInt("slice-partitions") : 4 * slots;
+    }
+    // Round-robin repartitioning is deterministic here (Spark sorts each input partition first).
+    if (workPartitions != inputPartitions) records = records.repartition(workPartitions);
+    JavaRDD<Row> work = records.toJavaRDD();
+    int numSlices = (workPartitions + perSlice - 1) / perSlice;
+    Map<String, Object> plan = plan(o, inputPartitions, workPartitions, perSlice, numSlices,
+        sc.hadoopConfiguration());
+    Map<Integer, Map<String, Object>> done;
+    if (before != null) {
+      checkSamePlan(before, plan, output);
+      done = log.recover();
+    } else {
+      log.writePlan(plan);
+      done = new java.util.TreeMap<>();
+    }
+    Map<Integer, Map<String, Object>> skipped = new java.util.TreeMap<>(done);
+
+    long tb = System.nanoTime();
     Broadcast<EmbeddingModel> bModel = spark.sparkContext().broadcast(model,
         scala.reflect.ClassTag$.MODULE$.apply(EmbeddingModel.class));
+    long broadcastEpochMillis = System.currentTimeMillis();
+    double broadcastSeconds = (System.nanoTime() - tb) / 1e9;
     PartitionEncoder.Settings settings = new PartitionEncoder.Settings(model.maxLength(),
         o.getInt("stride"), o.get("long-text").equals("truncate"), o.getBool("doc-vector"),
         o.getBool("token-vectors"), o.get("embedding-type").equals("vector"),
         o.getInt("batch-size"), o.getInt("batch-tokens"), o.getInt("sort-window"), keep.size());
-    Dataset<Row> out = records.filter(col(CorpusReader.BAD).isNull())
-        .mapPartitions(new PartitionEncoder(bModel, settings, metrics), Encoders.row(outSchema))
-        // The row encoder drops field metadata; put the model's identity back for the footer.
-        .withMetadata("embedding", outSchema.apply("embedding").metadata());
-    SaveMode mode = switch (o.get("save-mode")) {
-      case "overwrite" -> SaveMode.Overwrite;
-      case "append" -> SaveMode.Append;
-      default -> SaveMode.ErrorIfExists;
-    };
-    sc.setJobDescription("corpus-encoder: encode " + o.get("input") + " with " + model.name()
-        + " -> " + output);
+    SliceWriter writer = new SliceWriter(spark, work, records.schema(), outSchema, bModel,
+        settings, o.get("output-format"), bad > 0, log);
+
     long t1 = System.nanoTime();
-    if (o.get("output-format").equals("jsonl")) {
-      out.write().mode(mode).json(output);
-    } else {
-      out.write().mode(mode).parquet(output);
+    List<Integer> todo = new java.util.ArrayList<>();
+    for (int k = 0; k < numSlices; k++) if (!done.containsKey(k)) todo.add(k);
+    List<String> taskLines = new java.util.ArrayList<>();
+    // Two slices in flight, so the slots one slice's last tasks leave idle serve the next.
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Map<String, Object>>> futures = new java.util.ArrayList<>();
+      for (int k : todo) {
+        int lo = k * perSlice;
+        int hi = Math.min(workPartitions, lo + perSlice);
+        String what = "corpus-encoder: encode " + o.get("input") + " with " + model.name()
+            + ", slice " + (k + 1) + " of " + numSlices + " (partitions " + lo + "-" + (hi - 1)
+            + ") -> " + output;
+        futures.add(pool.submit(() -> {
+          sc.setJobDescription(what);
+          return writer.write(k, lo, hi);
+        }));
+      }
+      for (int i = 0; i < todo.size(); i++) {
+        done.put(todo.get(i), getUnwrapped(futures.get(i)));
+      }
+    } finally {
+      pool.shutdownNow();
     }
     double encodeWriteSeconds = (System.nanoTime() - t1) / 1e9;
-
-    double quarantineSeconds = 0;
-    if (bad > 0) {
-      sc.setJobDescription("corpus-encoder: quarantine " + bad + " malformed records");
-      long t2 = System.nanoTime();
-      records.filter(col(CorpusReader.BAD).isNotNull())
-          .select(col(CorpusReader.ID).as("id"), col(CorpusReader.SOURCE).as("source"),
-              col(CorpusReader.BAD).as("reason"), col(CorpusReader.RAW).as("raw"))
-          .write().mode(mode == SaveMode.Append ? SaveMode.Append : SaveMode.Overwrite)
-          .json(new Path(output, "_quarantine").toString());
-      quarantineSeconds = (System.nanoTime() - t2) / 1e9;
-    }
     double wall = (System.nanoTime() - start) / 1e9;
 
+    // Totals over every slice, those of an earlier run included; throughput from this run only.
+    Map<String, Long> total = new LinkedHashMap<>();
+    Map<String, Long> thisRun = new LinkedHashMap<>();
+    for (var e : done.entrySet()) {
+      for (var c : e.getValue().entrySet()) {
+        if (!(c.getValue() instanceof Number n)) continue;
+        total.merge(c.getKey(), n.longValue(), Long::sum);
+        if (!skipped.containsKey(e.getKey())) thisRun.merge(c.getKey(), n.longValue(), Long::sum);
+      }
+      if (!skipped.containsKey(e.getKey())) {
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) e.getValue().get("tasks");
+        taskLines.addAll(lines);
+      }
+    }
+    long written = total.getOrDefault("texts", 0L);
+    long quarantined = total.getOrDefault("quarantined", 0L);
+
     JobReport r = new JobReport();
-    long tokens = metrics.realTokens.value();
+    long tokens = thisRun.getOrDefault("real_tokens", 0L);
     r.fields.put("records_read", read);
-    r.fields.put("records_written", metrics.texts.value());
-    r.fields.put("records_quarantined", bad);
-    r.fields.put("counts_add_up", read == metrics.texts.value() + bad);
-    r.fields.put("rows_written", metrics.rows.value());
-    r.fields.put("texts", metrics.texts.value());
-    r.fields.put("chunks", metrics.chunks.value());
-    r.fields.put("empty_texts", metrics.emptyTexts.value());
-    r.fields.put("truncated_texts", metrics.truncatedTexts.value());
-    r.fields.put("real_tokens", tokens);
+    r.fields.put("records_written", written);
+    r.fields.put("records_quarantined", quarantined);
+    r.fields.put("counts_add_up", read == written + quarantined && quarantined == bad);
+    r.fields.put("rows_written", total.getOrDefault("rows", 0L));
+    r.fields.put("texts", written);
+    r.fields.put("chunks", total.getOrDefault("chunks", 0L));
+    r.fields.put("empty_texts", total.getOrDefault("empty_texts", 0L));
+    r.fields.put("truncated_texts", total.getOrDefault("truncated_texts", 0L));
+    r.fields.put("real_tokens", total.getOrDefault("real_tokens", 0L));
     r.fields.put("padding_tokens", 0L); // sequences are packed: no padding is ever computed
-    r.fields.put("batches", metrics.batches.value());
+    r.fields.put("batches", total.getOrDefault("batches", 0L));
+    Map<String, Object> slicesReport = new LinkedHashMap<>();
+    slicesReport.put("slices", numSlices);
+    slicesReport.put("work_partitions", workPartitions);
+    slicesReport.put("partitions_per_slice", perSlice);
+    slicesReport.put("resumed", resume);
+    slicesReport.put("slices_skipped", skipped.size());
+    long skippedRecords = 0;
+    for (Map<String, Object> c : skipped.values()) {
+      skippedRecords += ((Number) c.get("texts")).longValue() + ((Number) c.get("quarantined")).longValue();
+    }
+    slicesReport.put("records_skipped", skippedRecords);
+    slicesReport.put("records_this_run", read - skippedRecords);
+    r.fields.put("slices", slicesReport);
     Map<String, Object> stages = new LinkedHashMap<>();
     stages.put("model_load_s", JobReport.round(p.loadNanos() / 1e9));
     stages.put("read_and_check_s", JobReport.round(readSeconds));
-    stages.put("tokenize_task_s", JobReport.round(metrics.tokenizeNanos.value() / 1e9));
-    stages.put("encode_task_s", JobReport.round(metrics.encodeNanos.value() / 1e9));
+    stages.put("tokenize_task_s", JobReport.round(thisRun.getOrDefault("tokenize_ns", 0L) / 1e9));
+    stages.put("encode_task_s", JobReport.round(thisRun.getOrDefault("encode_ns", 0L) / 1e9));
     stages.put("read_encode_write_s", JobReport.round(encodeWriteSeconds));
-    stages.put("quarantine_write_s", JobReport.round(quarantineSeconds));
     r.fields.put("stages", stages);
     r.fields.put("wall_s", JobReport.round(wall));
     r.fields.put("tokens_per_s", (double) Math.round(tokens / Math.max(encodeWriteSeconds, 1e-9)));
-    List<Map<String, Object>> tasks = JobReport.tasks(metrics.tasks.value());
+    List<Map<String, Object>> tasks = JobReport.tasks(taskLines);
     r.fields.put("tasks", tasks);
+    r.fields.put("broadcast", JobReport.broadcast(model, broadcastSeconds, broadcastEpochMillis,
+        tasks));
     List<String> warnings = JobReport.warnings(tasks);
     r.fields.put("warnings", warnings);
     for (String w : warnings) System.err.println("corpus-encoder: WARNING: " + w);
@@ -252,7 +346,78 @@ public final class EncodeJob {
     r.fields.put("output", output);
     r.fields.put("settings", o.asMap());
     r.write(output, sc.hadoopConfiguration());
+    fs.create(new Path(outPath, "_SUCCESS"), true).close();
+    log.remove();
     return r;
+  }
+
+  private static <T> T getUnwrapped(java.util.concurrent.Future<T> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) throw re;
+      // Spark's own failures (SparkException, or I/O on the cluster's file system): the job
+      // failed, the input and options were fine; the slices committed so far stay for --resume.
+      throw new JobFailedException(String.valueOf(c.getMessage()).lines().findFirst().orElse("")
+          + "\nslices committed so far are kept; rerun with --resume to finish", c);
+    }
+  }
+
+  /** What the slices are cut from; a resume must find the same. */
+  static Map<String, Object> plan(JobOptions o, int inputPartitions, int workPartitions,
+      int perSlice, int numSlices, Configuration conf) throws IOException {
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("input_partitions", inputPartitions);
+    plan.put("work_partitions", workPartitions);
+    plan.put("partitions_per_slice", perSlice);
+    plan.put("slices", numSlices);
+    Map<String, String> settings = new java.util.TreeMap<>(o.asMap());
+    // Settings that change neither which records a slice holds nor any vector may differ.
+    for (String k : List.of("master", "conf", "resume", "save-mode", "partitions",
+        "slice-partitions", "batch-size", "batch-tokens", "sort-window", "max-bad-fraction")) {
+      settings.remove(k);
+    }
+    plan.put("settings", settings);
+    List<String> inputs = new java.util.ArrayList<>();
+    for (String in : o.getList("input")) {
+      Path p = new Path(in);
+      FileSystem fs = p.getFileSystem(conf);
+      for (FileStatus g : fs.globStatus(p)) {
+        var it = fs.listFiles(g.getPath(), true);
+        while (it.hasNext()) {
+          var f = it.next();
+          inputs.add(f.getPath() + " " + f.getLen() + " " + f.getModificationTime());
+        }
+      }
+    }
+    inputs.sort(null);
+    plan.put("inputs", inputs);
+    return plan;
+  }
+
+  private static void checkSamePlan(Map<String, Object> before, Map<String, Object> now,
+      String output) {
+    for (String key : now.keySet()) {
+      Object a = before.get(key);
+      Object b = now.get(key);
+      if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+        for (Object k : mb.keySet()) {
+          if (!String.valueOf(ma.get(k)).equals(String.valueOf(mb.get(k)))) {
+            throw new IllegalArgumentException("--resume: --" + k + " was " + ma.get(k)
+                + " in the unfinished job in " + output + " and is " + mb.get(k) + " now; "
+                + "resume with the same settings, or --save-mode overwrite to start again");
+          }
+        }
+      } else if (!String.valueOf(a).equals(String.valueOf(b))) {
+        throw new IllegalArgumentException("--resume: the " + key.replace('_', ' ') + " differ "
+            + "from the unfinished job's in " + output + " (was " + a + ", now " + b + "); "
+            + "resume with the same input and settings, or --save-mode overwrite to start again");
+      }
+    }
   }
 
   static String version() {

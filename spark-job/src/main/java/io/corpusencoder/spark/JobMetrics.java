@@ -6,8 +6,9 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Spark accumulators the encoding tasks feed and the report reads. Task retries can count twice,
- * so these feed throughput figures; record counts come from a separate exact count.
+ * Spark accumulators the encoding tasks of one slice feed and the report reads. They are updated
+ * in the write's result stage, where Spark applies each partition's update once, from its one
+ * successful attempt (failed, killed and duplicate speculative attempts are not counted).
  */
 final class JobMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -20,7 +21,10 @@ final class JobMetrics implements Serializable {
   final LongAccumulator tokenizeNanos;
   final LongAccumulator encodeNanos;
   final LongAccumulator batches;
-  /** One "partition texts tokens encodeNanos taskNanos blas openblasThreads" line per task. */
+  /**
+   * One "partition texts tokens encodeNanos taskNanos blas openblasThreads executor
+   * modelFetchNanos modelArrivedEpochMillis" line per task.
+   */
   final CollectionAccumulator<String> tasks;
 
   JobMetrics(SparkContext sc) {

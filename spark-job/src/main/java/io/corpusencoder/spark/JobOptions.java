@@ -70,6 +70,11 @@ public final class JobOptions implements Serializable {
           + "batching", OptionSpec::isPositiveInt, "a positive integer"),
       checked("partitions", "0", "repartition the input into N partitions (0 = as read, but at least one per task slot)",
           OptionSpec::isNonNegativeInt, "a non-negative integer"),
+      checked("slice-partitions", "0", "work partitions per committed slice of output, the unit "
+          + "--resume skips (0 = 4 per task slot)", OptionSpec::isNonNegativeInt,
+          "a non-negative integer"),
+      choice("resume", "false", "finish a job that was killed part-way: only slices without "
+          + "committed output are encoded", "true", "false"),
       checked("max-bad-fraction", "0.05", "fail the job when more than this fraction of records "
           + "is malformed", OptionSpec::isFraction, "a number between 0 and 1"),
       text("master", "", "Spark master (default: spark-submit's, else local[*])"),

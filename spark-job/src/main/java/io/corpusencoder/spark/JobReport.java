@@ -2,6 +2,7 @@ package io.corpusencoder.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.corpusencoder.core.embed.EmbeddingModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class JobReport {
     return ((Number) fields.get("records_read")).longValue();
   }
 
-  /** Per-task figures from the "partition texts tokens encodeNanos taskNanos blas threads" lines. */
+  /** Per-task figures from JobMetrics.tasks lines. */
   static List<Map<String, Object>> tasks(List<String> lines) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (String l : lines) {
@@ -40,10 +41,76 @@ final class JobReport {
       t.put("tokens_per_s", taskS > 0 ? Math.round(tokens / taskS) : 0);
       t.put("blas", p[5]);
       t.put("openblas_num_threads", p[6]);
+      t.put("executor", p[7]);
+      t.put("model_fetch_s", round(Long.parseLong(p[8]) / 1e9));
+      t.put("model_arrived_epoch_ms", Long.parseLong(p[9]));
       out.add(t);
     }
     out.sort((a, b) -> Integer.compare((Integer) a.get("partition"), (Integer) b.get("partition")));
     return out;
+  }
+
+  /**
+   * The model's trip to the executors: its serialized size, and per executor how long after the
+   * broadcast was created its first task held the model (fetch and deserialization included).
+   */
+  static Map<String, Object> broadcast(EmbeddingModel model, double createSeconds,
+      long createdEpochMillis, List<Map<String, Object>> tasks) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("serialized_bytes", serializedSize(model));
+    b.put("weights_sha256", model.encoder().weightsSha256());
+    b.put("create_s", round(createSeconds));
+    Map<String, Long> firstArrival = new java.util.TreeMap<>();
+    Map<String, Double> fetch = new java.util.TreeMap<>();
+    for (Map<String, Object> t : tasks) {
+      String e = (String) t.get("executor");
+      firstArrival.merge(e, (Long) t.get("model_arrived_epoch_ms"), Math::min);
+      fetch.merge(e, (Double) t.get("model_fetch_s"), Math::max);
+    }
+    List<Map<String, Object>> executors = new ArrayList<>();
+    double all = 0;
+    for (var e : firstArrival.entrySet()) {
+      double s = round(Math.max(0, e.getValue() - createdEpochMillis) / 1e3);
+      all = Math.max(all, s);
+      executors.add(Map.of("executor", e.getKey(), "held_after_s", s,
+          "fetch_and_deserialize_s", fetch.get(e.getKey())));
+    }
+    b.put("executors", executors);
+    b.put("all_executors_hold_it_after_s", all);
+    return b;
+  }
+
+  /** Bytes of the model under Java serialization, what Spark's broadcast ships. */
+  static long serializedSize(java.io.Serializable value) {
+    long[] n = {0};
+    OutputStream counter = new OutputStream() {
+      @Override
+      public void write(int b) {
+        n[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        n[0] += len;
+      }
+    };
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(counter)) {
+      out.writeObject(value);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return n[0];
+  }
+
+  /** The report a completed job wrote. */
+  static JobReport read(String outputDir, Configuration conf) throws IOException {
+    Path p = new Path(outputDir, "_report.json");
+    JobReport r = new JobReport();
+    try (java.io.InputStream in = p.getFileSystem(conf).open(p)) {
+      r.fields.putAll(JSON.readValue(in,
+          new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {}));
+    }
+    return r;
   }
 
   static double round(double v) {

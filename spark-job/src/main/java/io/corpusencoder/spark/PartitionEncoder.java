@@ -36,15 +36,27 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
   private final Settings s;
   private final JobMetrics metrics;
 
-  PartitionEncoder(Broadcast<EmbeddingModel> model, Settings settings, JobMetrics metrics) {
+  private final int partitionOffset;
+
+  /**
+   * {@code partitionOffset}: the work partition of this stage's partition 0 (a slice's stage
+   * numbers its partitions from 0), so the report names work partitions.
+   */
+  PartitionEncoder(Broadcast<EmbeddingModel> model, Settings settings, JobMetrics metrics,
+      int partitionOffset) {
     this.model = model;
     this.s = settings;
     this.metrics = metrics;
+    this.partitionOffset = partitionOffset;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    EmbeddingModel m = model.value().withMaxLength(s.maxLength());
+    long fetchStart = System.nanoTime();
+    EmbeddingModel shared = model.value(); // the first task of an executor fetches it
+    long fetchNanos = System.nanoTime() - fetchStart;
+    long arrivedEpochMillis = System.currentTimeMillis();
+    EmbeddingModel m = shared.withMaxLength(s.maxLength());
     Chunker chunker = new Chunker(m.tokenizer(), s.maxLength(), s.stride(), s.truncate());
     long taskStart = System.nanoTime();
     long[] taskTexts = {0};
@@ -60,10 +72,11 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
         if (ready.isEmpty() && !reported) {
           reported = true;
           TaskContext tc = TaskContext.get();
-          metrics.tasks.add((tc == null ? -1 : tc.partitionId()) + " " + taskTexts[0] + " "
+          metrics.tasks.add((tc == null ? -1 : partitionOffset + tc.partitionId()) + " " + taskTexts[0] + " "
               + taskTokens[0] + " " + taskEncode[0] + " " + (System.nanoTime() - taskStart) + " "
               + io.corpusencoder.core.math.Blas.implementation() + " "
-              + String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")));
+              + System.getenv("OPENBLAS_NUM_THREADS") + " " + executorId() + " " + fetchNanos
+              + " " + arrivedEpochMillis);
         }
         return !ready.isEmpty();
       }
@@ -179,5 +192,10 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
     double[] d = new double[a.length];
     for (int i = 0; i < a.length; i++) d[i] = a[i];
     return d;
+  }
+
+  private static String executorId() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return env == null ? "driver" : env.executorId();
   }
 }

@@ -86,7 +86,8 @@ class EncodeJobTest {
     for (int i = 0; i < texts.size(); i++) {
       float[] expected = m.embed(List.of(texts.get(i))).get(0).vector();
       assertArrayEquals(expected, a.get("doc-" + i), TOLERANCE, "1 partition, text " + i);
-      assertArrayEquals(expected, b.get("doc-" + i), TOLERANCE, "7 partitions, batch 1, text " + i);
+      // Deterministic: other partitions, batches and batch neighbours give the very same bits.
+      assertArrayEquals(a.get("doc-" + i), b.get("doc-" + i), 0f, "7 partitions, batch 1, text " + i);
     }
   }
 

@@ -10,9 +10,9 @@ class JobReportTest {
   @Test
   void slowBlasAndUnboundedOpenBlasThreadsAreReportedWithTheirFix() {
     var tasks = JobReport.tasks(List.of(
-        "1 10 1000 2000000000 3000000000 JNIBLAS 1",
-        "0 5 500 1000000000 1500000000 VectorBLAS null",
-        "2 7 700 1000000000 1000000000 JNIBLAS null"));
+        "1 10 1000 2000000000 3000000000 JNIBLAS 1 0 2500000000 1000002500",
+        "0 5 500 1000000000 1500000000 VectorBLAS null 1 3000000000 1000003000",
+        "2 7 700 1000000000 1000000000 JNIBLAS null 0 0 1000009000"));
     assertEquals(0, tasks.get(0).get("partition"), "sorted by partition");
     assertEquals(333L, tasks.get(0).get("tokens_per_s"));
     List<String> w = JobReport.warnings(tasks);
@@ -21,6 +21,24 @@ class JobReportTest {
     assertTrue(w.get(0).endsWith("fix: apt-get install -y libopenblas0-pthread on every node"));
     assertTrue(w.get(1).startsWith("1 of 3 tasks ran OpenBLAS without OPENBLAS_NUM_THREADS"));
     assertEquals(List.of(), JobReport.warnings(JobReport.tasks(
-        List.of("0 1 10 1000 1000 JNIBLAS 1"))));
+        List.of("0 1 10 1000 1000 JNIBLAS 1 0 0 0"))));
+  }
+
+  @Test
+  void broadcastFiguresPerExecutorComeFromEachOnesFirstTask() {
+    var tasks = JobReport.tasks(List.of(
+        "0 1 10 1000 1000 JNIBLAS 1 0 2500000000 1000002500",
+        "1 1 10 1000 1000 JNIBLAS 1 1 3000000000 1000003000",
+        "2 1 10 1000 1000 JNIBLAS 1 0 0 1000009000"));
+    var model = SparkTestSupport.model();
+    var b = JobReport.broadcast(model, 0.5, 1000000000L, tasks);
+    assertEquals(model.encoder().weightsSha256(), b.get("weights_sha256"));
+    assertTrue((Long) b.get("serialized_bytes") > 80_000_000L, "minilm's weights: " + b);
+    assertEquals(3.0, b.get("all_executors_hold_it_after_s"));
+    @SuppressWarnings("unchecked")
+    var executors = (List<java.util.Map<String, Object>>) b.get("executors");
+    assertEquals(2.5, executors.get(0).get("held_after_s"), "executor 0: its first task");
+    assertEquals(2.5, executors.get(0).get("fetch_and_deserialize_s"));
+    assertEquals(3.0, executors.get(1).get("held_after_s"));
   }
 }

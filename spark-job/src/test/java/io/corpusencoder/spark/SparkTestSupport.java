@@ -45,6 +45,36 @@ final class SparkTestSupport {
     return EncodeJob.run(spark(), o, EncodeJob.prepare(o));
   }
 
+  /**
+   * Runs EncodeJob's main in a JVM of its own (this JVM's classpath and module flags), as a user
+   * would from the command line; returns its exit status, with its output in {@code log}.
+   */
+  static int runJobInChildJvm(java.nio.file.Path log, List<String> jvmProps, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx2g");
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Dspark.driver.host=127.0.0.1");
+    cmd.add("-Dspark.ui.enabled=false");
+    cmd.addAll(jvmProps);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(EncodeJob.class.getName());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the job did not finish in 10 minutes; see " + log);
+    }
+    return p.exitValue();
+  }
+
   /** Sentences of varied length and language for the tests. */
   static List<String> texts(int n) {
     String[] base = {

@@ -5,7 +5,16 @@ import io.corpusencoder.core.config.EncoderConfig.Positions;
 import io.corpusencoder.core.weights.BertNames;
 import io.corpusencoder.core.weights.ModelFormatException;
 import io.corpusencoder.core.weights.WeightMap;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +33,7 @@ public final class Encoder implements Serializable {
   private final float embeddingScale; // 1 for BERT; √hidden for the original Transformer
   private final EncoderLayer[] layers;
   private final LayerNorm finalNorm; // pre-LayerNorm encoders only
+  private transient volatile String weightsSha256; // computed once, on demand
 
   private Encoder(EncoderConfig config, float[] word, float[] pos, float[] type, LayerNorm embNorm,
       float embeddingScale, EncoderLayer[] layers, LayerNorm finalNorm) {
@@ -117,6 +127,72 @@ public final class Encoder implements Serializable {
 
   public EncoderConfig config() {
     return config;
+  }
+
+  /**
+   * sha256 (hex) over every parameter's fp32 bits (little-endian) in a fixed order: the identity
+   * of the weights in memory. Serialization carries it and deserialization checks it, so a model
+   * that reaches an executor damaged or different is refused rather than used.
+   */
+  public String weightsSha256() {
+    String d = weightsSha256;
+    if (d == null) weightsSha256 = d = digest();
+    return d;
+  }
+
+  private String digest() {
+    List<float[]> params = new ArrayList<>(List.of(wordEmbeddings, positionEmbeddings));
+    if (tokenTypeEmbeddings != null) params.add(tokenTypeEmbeddings);
+    if (embeddingNorm != null) params.addAll(List.of(embeddingNorm.gamma(), embeddingNorm.beta()));
+    for (EncoderLayer l : layers) {
+      for (Dense d : List.of(l.attention().qkv(), l.attentionOutput(), l.intermediate(),
+          l.output())) {
+        params.add(d.weight());
+        params.add(d.bias());
+      }
+      for (LayerNorm n : List.of(l.attentionNorm(), l.outputNorm())) {
+        params.add(n.gamma());
+        params.add(n.beta());
+      }
+    }
+    if (finalNorm != null) params.addAll(List.of(finalNorm.gamma(), finalNorm.beta()));
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (float[] p : params) {
+        for (int i = 0; i < p.length; ) {
+          int n = Math.min(buf.length / 4, p.length - i);
+          for (int j = 0; j < n; j++) {
+            int bits = Float.floatToRawIntBits(p[i + j]);
+            buf[4 * j] = (byte) bits;
+            buf[4 * j + 1] = (byte) (bits >>> 8);
+            buf[4 * j + 2] = (byte) (bits >>> 16);
+            buf[4 * j + 3] = (byte) (bits >>> 24);
+          }
+          md.update(buf, 0, 4 * n);
+          i += n;
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    out.writeUTF(weightsSha256());
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    String expected = in.readUTF();
+    String actual = digest();
+    if (!actual.equals(expected)) {
+      throw new InvalidObjectException("model weights arrived different from the sender's: "
+          + "sha256 " + actual + ", expected " + expected + "; refusing to encode with them");
+    }
+    weightsSha256 = actual;
   }
 
   /** Runs a batch of unpadded sequences; all type ids 0 and no masked keys. */

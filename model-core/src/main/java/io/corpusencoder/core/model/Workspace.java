@@ -13,8 +13,10 @@ public final class Workspace {
   float[] scores = new float[0]; // [maxLen, paddedLength(maxLen)]
   float[] rowInv = new float[0]; // [maxLen]: 1 / softmax denominator per score row
 
-  void ensure(int tokens, int maxLen, int hiddenSize, int intermediateSize) {
-    // Grown buffer by buffer, so one workspace serves models of any shape.
+  void ensure(int batchTokens, int maxLen, int hiddenSize, int intermediateSize) {
+    // Grown buffer by buffer, so one workspace serves models of any shape; never fewer rows
+    // than a Dense product spans.
+    int tokens = Math.max(batchTokens, Dense.MIN_ROWS);
     hidden = atLeast(hidden, tokens * hiddenSize);
     scratch = atLeast(scratch, tokens * hiddenSize);
     context = atLeast(context, tokens * hiddenSize);

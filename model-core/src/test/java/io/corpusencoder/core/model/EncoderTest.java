@@ -2,7 +2,9 @@ package io.corpusencoder.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corpusencoder.core.config.Activation;
 import io.corpusencoder.core.config.EncoderConfig;
@@ -12,6 +14,7 @@ import io.corpusencoder.core.weights.RandomWeights;
 import io.corpusencoder.core.weights.WeightMap;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Random;
@@ -71,15 +74,26 @@ class EncoderTest {
     }
   }
 
+  /** all-MiniLM-L6-v2's widths, one layer: big enough for every kind of BLAS kernel. */
+  static final EncoderConfig MINILM_SHAPED =
+      EncoderConfig.bert(60, 384, 1, 12, 1536, 64, 2, 1e-12f, Activation.GELU);
+
   @Test
   void aSequenceGivesTheSameResultAloneOrInABatch() {
-    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 5));
-    int[][] ids = randomIds(new Random(5), new int[] {7, 3, 30, 12, 1}, 50);
-    HiddenStates batch = enc.forward(ids, new Workspace());
-    float[][] inBatch = batch.sequence(2);
-    HiddenStates alone = enc.forward(new int[][] {ids[2]}, new Workspace());
-    for (int t = 0; t < ids[2].length; t++) {
-      assertArrayEquals(alone.token(0, t), inBatch[t], 0f, "bitwise, token " + t);
+    for (EncoderConfig c : new EncoderConfig[] {BERT_TINY, MINILM_SHAPED}) {
+      Encoder enc = Encoder.from(c, RandomWeights.generate(c, 5));
+      // Alone, a 2- or 3-token text (an empty text is [CLS] [SEP]) is a tiny product, which
+      // OpenBLAS would compute with other kernels than the same rows in a batch (see Dense).
+      int[][] ids = randomIds(new Random(5), new int[] {7, 3, 30, 12, 1, 2}, 50);
+      HiddenStates batch = enc.forward(ids, new Workspace());
+      for (int s : new int[] {1, 2, 4, 5}) {
+        float[][] inBatch = batch.sequence(s);
+        HiddenStates alone = enc.forward(new int[][] {ids[s]}, new Workspace());
+        for (int t = 0; t < ids[s].length; t++) {
+          assertArrayEquals(alone.token(0, t), inBatch[t], 0f,
+              "bitwise, hidden " + c.hiddenSize() + ", sequence " + s + ", token " + t);
+        }
+      }
     }
   }
 
@@ -149,5 +163,29 @@ class EncoderTest {
       for (int t = 0; t < lens[s]; t++) ids[s][t] = r.nextInt(vocab);
     }
     return ids;
+  }
+
+  @Test
+  void serializedWeightsCarryTheirSha256AndDamagedOnesAreRefused() throws Exception {
+    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 8));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(enc);
+    }
+    byte[] b = bytes.toByteArray();
+    Encoder copy = (Encoder) new ObjectInputStream(new ByteArrayInputStream(b))
+        .readObject();
+    assertEquals(enc.weightsSha256(), copy.weightsSha256());
+    assertEquals(64, enc.weightsSha256().length());
+    // One flipped bit in the middle of the stream (the weights are nearly all of it).
+    b[b.length / 2] ^= 0x10;
+    InvalidObjectException e = assertThrows(
+        InvalidObjectException.class,
+        () -> new ObjectInputStream(new ByteArrayInputStream(b)).readObject());
+    assertTrue(e.getMessage().contains("arrived different"),
+        e.getMessage());
+    // A different model has a different digest.
+    assertNotEquals(enc.weightsSha256(),
+        Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 9)).weightsSha256());
   }
 }
