@@ -16,7 +16,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-ensure_built
+ensure_job_built   # model-core, the job jar and the cluster's SPARK_HOME (spark-job/target/spark-home)
 
 # The models are data in Maven Central jars; fetch each one once (coordinates from the catalog).
 while IFS=$'\t' read -r name coords; do
