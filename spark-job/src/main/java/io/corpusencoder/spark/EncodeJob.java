@@ -85,6 +85,7 @@ public final class EncodeJob {
           throw new JobFailedException("I/O failed: " + e.getMessage(), e);
         }
         System.out.println(report.summary());
+        if (report.fields.containsKey("skew")) System.out.println(report.timeSummary());
         System.out.println("report: " + new Path(o.get("output"), "_report.json"));
       } finally {
         spark.stop();
@@ -333,6 +334,8 @@ public final class EncodeJob {
     r.fields.put("tokens_per_s", (double) Math.round(tokens / Math.max(encodeWriteSeconds, 1e-9)));
     List<Map<String, Object>> tasks = JobReport.tasks(taskLines);
     r.fields.put("tasks", tasks);
+    r.fields.put("executors", JobReport.executors(tasks));
+    r.fields.put("skew", JobReport.skew(tasks));
     r.fields.put("broadcast", JobReport.broadcast(model, broadcastSeconds, broadcastEpochMillis,
         tasks));
     List<String> warnings = JobReport.warnings(tasks);
@@ -345,6 +348,15 @@ public final class EncodeJob {
         "default_parallelism", sc.defaultParallelism()));
     r.fields.put("output", output);
     r.fields.put("settings", o.asMap());
+    // A last, cheap job (row counts from the Parquet footers) checks what was committed and
+    // shows the summary in the Spark UI's job list.
+    sc.setJobDescription(r.summary());
+    if (o.get("output-format").equals("parquet")) {
+      long committed = spark.read().parquet(output).count();
+      r.fields.put("rows_committed", committed);
+      r.fields.put("counts_add_up", (Boolean) r.fields.get("counts_add_up")
+          && committed == total.getOrDefault("rows", 0L));
+    }
     r.write(output, sc.hadoopConfiguration());
     fs.create(new Path(outPath, "_SUCCESS"), true).close();
     log.remove();

@@ -23,7 +23,7 @@ final class JobMetrics implements Serializable {
   final LongAccumulator batches;
   /**
    * One "partition texts tokens encodeNanos taskNanos blas openblasThreads executor
-   * modelFetchNanos modelArrivedEpochMillis" line per task.
+   * modelFetchNanos modelArrivedEpochMillis readTokenizeNanos batches chunks" line per task.
    */
   final CollectionAccumulator<String> tasks;
 

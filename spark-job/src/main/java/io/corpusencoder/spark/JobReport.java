@@ -44,6 +44,16 @@ final class JobReport {
       t.put("executor", p[7]);
       t.put("model_fetch_s", round(Long.parseLong(p[8]) / 1e9));
       t.put("model_arrived_epoch_ms", Long.parseLong(p[9]));
+      double tokenizeS = Long.parseLong(p[10]) / 1e9;
+      long batches = Long.parseLong(p[11]);
+      long chunks = Long.parseLong(p[12]);
+      t.put("read_tokenize_s", round(tokenizeS));
+      // The rest of the task: handing rows to the writer (Parquet encoding and I/O).
+      t.put("write_s", round(Math.max(0, taskS - encodeS - tokenizeS)));
+      t.put("batches", batches);
+      t.put("mean_batch_texts", batches > 0 ? round((double) chunks / batches) : 0.0);
+      t.put("mean_batch_tokens", batches > 0 ? Math.round((double) tokens / batches) : 0L);
+      t.put("padding_fraction", 0.0); // packed sequences: no padding is computed
       out.add(t);
     }
     out.sort((a, b) -> Integer.compare((Integer) a.get("partition"), (Integer) b.get("partition")));
@@ -152,6 +162,44 @@ final class JobReport {
     return w;
   }
 
+  /** Per executor: tasks, tokens, busy seconds (sum of task times) and tokens/s while busy. */
+  static List<Map<String, Object>> executors(List<Map<String, Object>> tasks) {
+    Map<String, double[]> agg = new java.util.TreeMap<>();
+    for (Map<String, Object> t : tasks) {
+      double[] a = agg.computeIfAbsent((String) t.get("executor"), k -> new double[3]);
+      a[0]++;
+      a[1] += ((Number) t.get("real_tokens")).doubleValue();
+      a[2] += ((Number) t.get("task_s")).doubleValue();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (var e : agg.entrySet()) {
+      double[] a = e.getValue();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("executor", e.getKey());
+      m.put("tasks", (long) a[0]);
+      m.put("real_tokens", (long) a[1]);
+      m.put("busy_s", round(a[2]));
+      m.put("tokens_per_s", a[2] > 0 ? Math.round(a[1] / a[2]) : 0L);
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** The slowest task against the median: how uneven the partitions were. */
+  static Map<String, Object> skew(List<Map<String, Object>> tasks) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    double[] times = tasks.stream().mapToDouble(t -> ((Number) t.get("task_s")).doubleValue())
+        .sorted().toArray();
+    if (times.length == 0) return m;
+    double median = times.length % 2 == 1 ? times[times.length / 2]
+        : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+    double max = times[times.length - 1];
+    m.put("slowest_task_s", round(max));
+    m.put("median_task_s", round(median));
+    m.put("slowest_over_median", median > 0 ? round(max / median) : 0.0);
+    return m;
+  }
+
   /** The one-line console summary. */
   String summary() {
     return String.format(Locale.ROOT, "corpus-encoder: %d records read, %d written as %d rows, "
@@ -159,5 +207,24 @@ final class JobReport {
         fields.get("records_read"), fields.get("records_written"), fields.get("rows_written"),
         fields.get("records_quarantined"), fields.get("real_tokens"),
         (Double) fields.get("wall_s"), (Double) fields.get("tokens_per_s"), fields.get("output"));
+  }
+
+  /** Where the time went, in one line: stage totals over tasks, and the skew. */
+  @SuppressWarnings("unchecked")
+  String timeSummary() {
+    List<Map<String, Object>> tasks = (List<Map<String, Object>>) fields.get("tasks");
+    double read = 0, encode = 0, write = 0;
+    for (Map<String, Object> t : tasks) {
+      read += ((Number) t.get("read_tokenize_s")).doubleValue();
+      encode += ((Number) t.get("encode_s")).doubleValue();
+      write += ((Number) t.get("write_s")).doubleValue();
+    }
+    double all = Math.max(read + encode + write, 1e-9);
+    Map<String, Object> skew = (Map<String, Object>) fields.get("skew");
+    return String.format(Locale.ROOT, "corpus-encoder: task time %.0f%% read+tokenize, %.0f%% "
+            + "encode, %.0f%% write; %d tasks on %d executors; slowest task %s s vs median %s s",
+        100 * read / all, 100 * encode / all, 100 * write / all, tasks.size(),
+        ((List<?>) fields.get("executors")).size(), skew.getOrDefault("slowest_task_s", 0),
+        skew.getOrDefault("median_task_s", 0));
   }
 }

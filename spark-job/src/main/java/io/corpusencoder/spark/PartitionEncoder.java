@@ -62,6 +62,9 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
     long[] taskTexts = {0};
     long[] taskTokens = {0};
     long[] taskEncode = {0};
+    long[] taskTokenize = {0};
+    long[] taskBatches = {0};
+    long[] taskChunks = {0};
     return new Iterator<>() {
       private final ArrayDeque<Row> ready = new ArrayDeque<>();
       private boolean reported;
@@ -76,7 +79,8 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
               + taskTokens[0] + " " + taskEncode[0] + " " + (System.nanoTime() - taskStart) + " "
               + io.corpusencoder.core.math.Blas.implementation() + " "
               + System.getenv("OPENBLAS_NUM_THREADS") + " " + executorId() + " " + fetchNanos
-              + " " + arrivedEpochMillis);
+              + " " + arrivedEpochMillis + " " + taskTokenize[0] + " " + taskBatches[0] + " "
+              + taskChunks[0]);
         }
         return !ready.isEmpty();
       }
@@ -142,6 +146,9 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
         taskTexts[0] += records.size();
         taskTokens[0] += tokens;
         taskEncode[0] += t2 - t1;
+        taskTokenize[0] += t1 - t0;
+        taskBatches[0] += batches.size();
+        taskChunks[0] += encodings.size();
       }
     };
   }
