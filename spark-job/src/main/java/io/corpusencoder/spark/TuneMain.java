@@ -1,0 +1,246 @@
+package io.corpusencoder.spark;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.ModelLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * scripts/tune.sh: measure and recommend (default), --predict from the measurements, --check the
+ * predictions against real runs (local[1], local[2], the loopback cluster). See README, Tuning.
+ */
+public final class TuneMain {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TuneMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = parse(args);
+    try {
+      if (a.containsKey("worker")) {
+        worker(a);
+      } else if (a.containsKey("predict")) {
+        predict(a);
+      } else if (a.containsKey("check")) {
+        check(a);
+      } else {
+        tune(a);
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("tune: " + e.getMessage());
+      System.exit(2);
+    }
+    System.exit(0);
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + args[i]);
+      }
+      String k = args[i].substring(2);
+      boolean flag = List.of("predict", "check", "worker", "skip-cluster").contains(k);
+      if (flag) {
+        a.put(k, "true");
+      } else if (i + 1 < args.length) {
+        a.put(k, args[++i]);
+      } else {
+        throw new IllegalArgumentException("--" + k + " needs a value");
+      }
+    }
+    return a;
+  }
+
+  private static String need(Map<String, String> a, String k) {
+    String v = a.get(k);
+    if (v == null || v.isEmpty()) throw new IllegalArgumentException("--" + k + " is required");
+    return v;
+  }
+
+  private static int intOpt(Map<String, String> a, String k, int dflt) {
+    String v = a.get(k);
+    if (v == null) return dflt;
+    try {
+      int n = Integer.parseInt(v);
+      if (n <= 0) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + k + " " + v + ": expected a positive integer");
+    }
+  }
+
+  private static SparkSession session(int cores) {
+    return SparkSession.builder().master("local[" + cores + "]").appName("corpus-encoder-tune")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1").getOrCreate();
+  }
+
+  private static void tune(Map<String, String> a) throws Exception {
+    Path dir = Paths.get(need(a, "output"));
+    String model = a.getOrDefault("model", "all-minilm-l6-v2");
+    int cores = intOpt(a, "cores", Runtime.getRuntime().availableProcessors());
+    int sample = intOpt(a, "sample", 1000);
+    List<String> inputArgs = new ArrayList<>(List.of("--input", need(a, "input"), "--output",
+        dir.resolve("unused").toString()));
+    for (String k : List.of("input-format", "text-column", "id-column", "text-unit")) {
+      if (a.containsKey(k)) inputArgs.addAll(List.of("--" + k, a.get(k)));
+    }
+    JobOptions in = JobOptions.parse(inputArgs.toArray(String[]::new), Map.of());
+    ModelLoader.load(model); // an unknown model fails here, before any measuring
+    SparkSession spark = session(cores);
+    spark.sparkContext().setLogLevel("WARN");
+    try {
+      Map<String, Object> r = new Tuner(spark, in, model, dir, cores, sample,
+          line -> System.out.println("tune: " + line)).run();
+      Files.writeString(dir.resolve("tune.json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+      Path html = TuneReport.write(dir, r);
+      System.out.println("tune: report " + html);
+      System.out.println("tune: recommended settings " + dir.resolve("recommended.properties")
+          + " (scripts/encode.sh --conf " + dir.resolve("recommended.properties") + " ...)");
+      System.out.println("tune: done in " + r.get("tune_seconds") + " s");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static Map<String, Object> load(Path dir) throws IOException {
+    Path f = dir.resolve("tune.json");
+    if (!Files.exists(f)) {
+      throw new IllegalArgumentException("--tuned " + dir + " has no tune.json; run scripts/tune.sh "
+          + "--input ... --output " + dir + " first");
+    }
+    return JSON.readValue(f.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void predict(Map<String, String> a) throws IOException {
+    Path dir = Paths.get(need(a, "tuned"));
+    Map<String, Object> r = load(dir);
+    CostModel cm = CostModel.fromMap((Map<String, Object>) r.get("cost_model"));
+    int e = intOpt(a, "executors", 1);
+    int c = intOpt(a, "cores", 1);
+    long docs = a.containsKey("docs") ? Long.parseLong(a.get("docs"))
+        : ((Number) r.get("corpus_docs")).longValue();
+    boolean cluster = !"false".equals(a.get("cluster"));
+    double wall = cm.wallSeconds(docs, e, c, cluster);
+    System.out.println(describe(r, cm, docs, e, c, wall));
+  }
+
+  static String describe(Map<String, Object> r, CostModel cm, long docs, int e, int c,
+      double wall) {
+    return String.format(Locale.ROOT, "%s, %,d documents (%.0f tokens each, %,.0f in all) on %d "
+            + "executor(s) x %d core(s): predicted wall %s (%.0f s), %.2f core-hours; executor "
+            + "memory at least %.1f GB (spark.executor.memory)",
+        r.get("model"), docs, cm.tokensPerDoc(), docs * cm.tokensPerDoc(), e, c, hms(wall), wall,
+        wall * e * c / 3600, cm.executorMemoryBytes(c) / 1e9);
+  }
+
+  private static String hms(double s) {
+    long t = Math.round(s);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
+  }
+
+  /** Real runs over the held-out sample, each next to its prediction. */
+  @SuppressWarnings("unchecked")
+  private static void check(Map<String, String> a) throws Exception {
+    Path dir = Paths.get(need(a, "tuned"));
+    Map<String, Object> r = load(dir);
+    CostModel cm = CostModel.fromMap((Map<String, Object>) r.get("cost_model"));
+    long docs = ((Number) r.get("holdout_docs")).longValue();
+    String holdout = dir.resolve("holdout.jsonl").toString();
+    String rec = dir.resolve("recommended.properties").toString();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    int cores = Runtime.getRuntime().availableProcessors();
+    for (int k = 1; k <= Math.min(2, cores); k++) {
+      SparkSession spark = session(k);
+      spark.sparkContext().setLogLevel("WARN");
+      try {
+        Map<String, Object> rep = Tuner.runJob(spark, List.of("--conf", rec, "--input", holdout,
+            "--output", dir.resolve("runs/check-local-" + k).toString(), "--save-mode",
+            "overwrite"));
+        rows.add(row("local[" + k + "]", cm.wallSeconds(docs, 1, k, false),
+            ((Number) rep.get("wall_s")).doubleValue()));
+      } finally {
+        spark.stop();
+      }
+      System.out.println("tune: " + rows.get(rows.size() - 1));
+    }
+    if (!a.containsKey("skip-cluster")) {
+      rows.add(clusterRun(dir, cm, docs, holdout, rec));
+      System.out.println("tune: " + rows.get(rows.size() - 1));
+    }
+    r.put("check", rows);
+    Files.writeString(dir.resolve("tune.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    TuneReport.write(dir, r);
+    double worst = rows.stream().mapToDouble(m -> Math.abs((Double) m.get("error_pct"))).max()
+        .orElse(0);
+    System.out.printf(Locale.ROOT, "tune: largest prediction error %.1f%% (%s)%n", worst,
+        worst <= 20 ? "within 20%" : "MORE THAN 20%");
+  }
+
+  private static Map<String, Object> clusterRun(Path dir, CostModel cm, long docs, String holdout,
+      String rec) throws Exception {
+    Path root = Paths.get(System.getProperty("corpusencoder.root", "."));
+    Path clusterDir = dir.resolve("cluster");
+    Path out = dir.resolve("runs/check-cluster");
+    try {
+      run(root, dir.resolve("cluster-start.log"), "scripts/cluster.sh", "start", "--dir",
+          clusterDir.toString(), "--port", "7177", "--webui-port", "8180");
+      run(root, dir.resolve("cluster-job.log"), "scripts/submit.sh", "--master",
+          "spark://127.0.0.1:7177", "--total-executor-cores", "2", "--executor-memory", "2g",
+          "--conf", rec, "--input", holdout, "--output", out.toString(), "--save-mode",
+          "overwrite");
+    } finally {
+      run(root, dir.resolve("cluster-stop.log"), "scripts/cluster.sh", "stop", "--dir",
+          clusterDir.toString());
+    }
+    JsonNode rep = JSON.readTree(out.resolve("_report.json").toFile());
+    return row("loopback cluster, 2 executors x 1 core", cm.wallSeconds(docs, 2, 1, true),
+        rep.get("wall_s").asDouble());
+  }
+
+  private static void run(Path root, Path log, String... cmd) throws Exception {
+    List<String> c = new ArrayList<>(List.of(cmd));
+    c.set(0, root.resolve(cmd[0]).toString());
+    Process p = new ProcessBuilder(c).directory(root.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed; see " + log);
+    }
+  }
+
+  private static Map<String, Object> row(String where, double predicted, double measured) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run", where);
+    m.put("predicted_wall_s", Math.round(predicted * 10) / 10.0);
+    m.put("measured_wall_s", measured);
+    m.put("error_pct", Math.round(1000 * (predicted - measured) / measured) / 10.0);
+    return m;
+  }
+
+  /** --worker: one slots × BLAS-threads measurement in this JVM; prints "tokens_per_s X". */
+  private static void worker(Map<String, String> a) throws Exception {
+    EmbeddingModel m = ModelLoader.load(need(a, "model"));
+    List<String> texts = new ArrayList<>();
+    for (String line : Files.readAllLines(Paths.get(need(a, "texts")))) {
+      texts.add(JSON.readTree(line).get("text").asText());
+    }
+    texts = texts.subList(0, Math.min(texts.size(), 400));
+    double tps = Tuner.workerRate(m, texts, intOpt(a, "slots", 1), intOpt(a, "batch-tokens", 4096));
+    System.out.println("tokens_per_s " + tps);
+  }
+}
