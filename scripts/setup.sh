@@ -4,7 +4,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-packages=(openjdk-17-jdk-headless maven libopenblas0-pthread)
+# fontconfig + a font: the charts scripts/tune.sh draws (headless Java needs a font to measure text)
+packages=(openjdk-17-jdk-headless maven libopenblas0-pthread fontconfig fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -83,7 +83,8 @@ public final class TuneMain {
 
   private static SparkSession session(int cores) {
     return SparkSession.builder().master("local[" + cores + "]").appName("corpus-encoder-tune")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.host", "127.0.0.1")
         .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1").getOrCreate();
   }
 
@@ -92,6 +93,7 @@ public final class TuneMain {
     String model = a.getOrDefault("model", "all-minilm-l6-v2");
     int cores = intOpt(a, "cores", Runtime.getRuntime().availableProcessors());
     int sample = intOpt(a, "sample", 1000);
+    int holdout = intOpt(a, "holdout", 2000);
     List<String> inputArgs = new ArrayList<>(List.of("--input", need(a, "input"), "--output",
         dir.resolve("unused").toString()));
     for (String k : List.of("input-format", "text-column", "id-column", "text-unit")) {
@@ -102,7 +104,7 @@ public final class TuneMain {
     SparkSession spark = session(cores);
     spark.sparkContext().setLogLevel("WARN");
     try {
-      Map<String, Object> r = new Tuner(spark, in, model, dir, cores, sample,
+      Map<String, Object> r = new Tuner(spark, in, model, dir, cores, sample, holdout, !a.containsKey("skip-cluster"),
           line -> System.out.println("tune: " + line)).run();
       Files.writeString(dir.resolve("tune.json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
@@ -164,18 +166,16 @@ public final class TuneMain {
     String rec = dir.resolve("recommended.properties").toString();
     List<Map<String, Object>> rows = new ArrayList<>();
     int cores = Runtime.getRuntime().availableProcessors();
+    // Each run in a JVM of its own through scripts/submit.sh, as a user runs the job.
+    Path root = Paths.get(System.getProperty("corpusencoder.root", "."));
     for (int k = 1; k <= Math.min(2, cores); k++) {
-      SparkSession spark = session(k);
-      spark.sparkContext().setLogLevel("WARN");
-      try {
-        Map<String, Object> rep = Tuner.runJob(spark, List.of("--conf", rec, "--input", holdout,
-            "--output", dir.resolve("runs/check-local-" + k).toString(), "--save-mode",
-            "overwrite"));
-        rows.add(row("local[" + k + "]", cm.wallSeconds(docs, 1, k, false),
-            ((Number) rep.get("wall_s")).doubleValue()));
-      } finally {
-        spark.stop();
-      }
+      Path out = dir.resolve("runs/check-local-" + k);
+      run(root, dir.resolve("check-local-" + k + ".log"), "scripts/submit.sh", "--master",
+          "local[" + k + "]", "--conf", rec, "--input", holdout, "--output", out.toString(),
+          "--save-mode", "overwrite");
+      JsonNode rep = JSON.readTree(out.resolve("_report.json").toFile());
+      rows.add(row("local[" + k + "]", cm.wallSeconds(docs, 1, k, false),
+          rep.get("wall_s").asDouble()));
       System.out.println("tune: " + rows.get(rows.size() - 1));
     }
     if (!a.containsKey("skip-cluster")) {
@@ -194,23 +194,33 @@ public final class TuneMain {
 
   private static Map<String, Object> clusterRun(Path dir, CostModel cm, long docs, String holdout,
       String rec) throws Exception {
-    Path root = Paths.get(System.getProperty("corpusencoder.root", "."));
-    Path clusterDir = dir.resolve("cluster");
-    Path out = dir.resolve("runs/check-cluster");
-    try {
-      run(root, dir.resolve("cluster-start.log"), "scripts/cluster.sh", "start", "--dir",
-          clusterDir.toString(), "--port", "7177", "--webui-port", "8180");
-      run(root, dir.resolve("cluster-job.log"), "scripts/submit.sh", "--master",
-          "spark://127.0.0.1:7177", "--total-executor-cores", "2", "--executor-memory", "2g",
-          "--conf", rec, "--input", holdout, "--output", out.toString(), "--save-mode",
-          "overwrite");
-    } finally {
-      run(root, dir.resolve("cluster-stop.log"), "scripts/cluster.sh", "stop", "--dir",
-          clusterDir.toString());
-    }
-    JsonNode rep = JSON.readTree(out.resolve("_report.json").toFile());
+    JsonNode rep = JSON.valueToTree(onLoopbackCluster(dir, "check-cluster", holdout, rec));
     return row("loopback cluster, 2 executors x 1 core", cm.wallSeconds(docs, 2, 1, true),
         rep.get("wall_s").asDouble());
+  }
+
+  /**
+   * The job over {@code input} on a loopback cluster of 2 workers x 1 core that this call
+   * starts (scripts/cluster.sh, ports 7177 and 8180) and always stops; returns its report.
+   */
+  static Map<String, Object> onLoopbackCluster(Path dir, String name, String input, String conf)
+      throws Exception {
+    Path root = Paths.get(System.getProperty("corpusencoder.root", "."));
+    Path clusterDir = dir.resolve("cluster");
+    Path out = dir.resolve("runs").resolve(name);
+    try {
+      run(root, dir.resolve(name + "-cluster-start.log"), "scripts/cluster.sh", "start", "--dir",
+          clusterDir.toString(), "--port", "7177", "--webui-port", "8180");
+      run(root, dir.resolve(name + ".log"), "scripts/submit.sh", "--master",
+          "spark://127.0.0.1:7177", "--total-executor-cores", "2", "--executor-memory", "2g",
+          "--conf", conf, "--input", input, "--output", out.toString(), "--save-mode",
+          "overwrite");
+    } finally {
+      run(root, dir.resolve(name + "-cluster-stop.log"), "scripts/cluster.sh", "stop", "--dir",
+          clusterDir.toString());
+    }
+    return JSON.readValue(out.resolve("_report.json").toFile(),
+        new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   private static void run(Path root, Path log, String... cmd) throws Exception {
@@ -232,7 +242,10 @@ public final class TuneMain {
     return m;
   }
 
-  /** --worker: one slots × BLAS-threads measurement in this JVM; prints "tokens_per_s X". */
+  /**
+   * --worker: one slots × BLAS-threads measurement in this JVM; prints "worker TOKENS_PER_S
+   * SECONDS_TO_MODEL_LOADED JIT_WARMUP_SECONDS".
+   */
   private static void worker(Map<String, String> a) throws Exception {
     EmbeddingModel m = ModelLoader.load(need(a, "model"));
     List<String> texts = new ArrayList<>();
@@ -240,7 +253,8 @@ public final class TuneMain {
       texts.add(JSON.readTree(line).get("text").asText());
     }
     texts = texts.subList(0, Math.min(texts.size(), 400));
-    double tps = Tuner.workerRate(m, texts, intOpt(a, "slots", 1), intOpt(a, "batch-tokens", 4096));
-    System.out.println("tokens_per_s " + tps);
+    double loaded = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    double[] w = Tuner.workerRate(m, texts, intOpt(a, "slots", 1), intOpt(a, "batch-tokens", 4096));
+    System.out.println("worker " + w[0] + " " + loaded + " " + w[1]);
   }
 }

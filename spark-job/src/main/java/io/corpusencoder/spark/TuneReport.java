@@ -35,7 +35,9 @@ final class TuneReport {
     sb.append("model=").append(r.get("model")).append('\n');
     sb.append("\n# real tokens per forward pass: the fastest in the batch-tokens sweep\n");
     sb.append("batch-tokens=").append(rec.get("batch-tokens")).append('\n');
-    sb.append("\n# partitions: the fastest in the job's sweep (0 = one per task slot, or as read)\n");
+    sb.append("\n# partitions: the fastest in the job's sweep here, " + r.get("cores") + " task slots "
+        + "(0 = one per slot, or as read);\n# on E executors x C cores use the same multiple of "
+        + "E x C\n");
     sb.append("partitions=").append(rec.get("partitions")).append('\n');
     sb.append("\n# Spark settings (spark-defaults.conf, or --spark-conf with scripts/submit.sh):\n"
         + "# one OpenBLAS thread per task, executor cores = task slots (see the slots sweep):\n"
@@ -99,6 +101,9 @@ final class TuneReport {
         .append(r.get("recommended_tokens_per_s")).append("</b> real tokens/s (the job on local[")
         .append(r.get("cores")).append("] over the sample, mean of 2 alternated runs each).</p>\n")
         .append(table(List.of((Map<String, Object>) (Map<?, ?>) r.get("recommended"))));
+    if (r.containsKey("recommended_note")) {
+      h.append("<p>").append(esc(r.get("recommended_note"))).append("</p>\n");
+    }
     h.append("<h2>Sweeps</h2>\n");
     for (String key : List.of("sweep_batch_tokens", "sweep_max_length",
         "sweep_slots_vs_blas_threads", "sweep_partitions")) {

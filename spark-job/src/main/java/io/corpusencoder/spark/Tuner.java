@@ -45,6 +45,8 @@ final class Tuner {
   private final Path dir;
   private final int cores;
   private final int sample;
+  private final int holdoutSize;
+  private final boolean withCluster;
   private final PrintLog log;
 
   interface PrintLog {
@@ -52,7 +54,9 @@ final class Tuner {
   }
 
   Tuner(SparkSession spark, JobOptions input, String modelName, Path dir, int cores, int sample,
-      PrintLog log) {
+      int holdoutSize, boolean withCluster, PrintLog log) {
+    this.holdoutSize = holdoutSize;
+    this.withCluster = withCluster;
     this.spark = spark;
     this.input = input;
     this.modelName = modelName;
@@ -74,12 +78,12 @@ final class Tuner {
     Dataset<Row> records = CorpusReader.read(spark, input)
         .filter(col(CorpusReader.BAD).isNull()).select(col(CorpusReader.ID), col(CorpusReader.TEXT));
     long docs = records.count();
-    double fraction = Math.min(1.0, 2.4 * sample / Math.max(1, docs));
+    double fraction = Math.min(1.0, 1.2 * (sample + holdoutSize) / Math.max(1, docs));
     List<Row> picked = new ArrayList<>(records.sample(false, fraction, 42).collectAsList());
     java.util.Collections.shuffle(picked, new java.util.Random(42));
-    int n = Math.min(sample, picked.size() / 2);
+    int n = (int) Math.min(sample, (long) picked.size() * sample / (sample + holdoutSize));
     List<Row> fit = picked.subList(0, n);
-    List<Row> holdout = picked.subList(n, Math.min(picked.size(), 2 * n));
+    List<Row> holdout = picked.subList(n, Math.min(picked.size(), n + holdoutSize));
     writeJsonl(dir.resolve("sample.jsonl"), fit);
     writeJsonl(dir.resolve("holdout.jsonl"), holdout);
     r.put("corpus_docs", docs);
@@ -143,20 +147,26 @@ final class Tuner {
     List<Map<String, Object>> split = new ArrayList<>();
     double oneSlot = 0;
     double allSlots = 0;
+    double[] coldSlots = null;
     for (int[] sb : new int[][] {{1, 1}, {cores, 1}, {1, cores}}) {
       if (cores == 1 && (sb[0] != 1 || sb[1] != 1)) continue;
       if (split.stream().anyMatch(m -> m.get("slots").equals(sb[0])
           && m.get("blas_threads").equals(sb[1]))) {
         continue;
       }
-      double tps = worker(subsetFile, sb[0], sb[1], bestBudget);
+      double[] w = worker(subsetFile, sb[0], sb[1], bestBudget);
+      double tps = w[0];
       split.add(Map.of("slots", sb[0], "blas_threads", sb[1], "tokens_per_s", Math.round(tps)));
       if (sb[0] == 1 && sb[1] == 1) oneSlot = tps;
-      if (sb[0] == cores && sb[1] == 1) allSlots = tps;
+      if (sb[0] == cores && sb[1] == 1) {
+        allSlots = tps;
+        coldSlots = w;
+      }
       log.line(sb[0] + " task slot(s) x " + sb[1] + " BLAS thread(s): " + Math.round(tps)
           + " tokens/s");
     }
     if (cores == 1) allSlots = oneSlot;
+    if (coldSlots == null) coldSlots = worker(subsetFile, 1, 1, bestBudget);
     r.put("sweep_slots_vs_blas_threads", split);
 
     // 5. The Spark job on local[cores]: partitions per task slot.
@@ -189,6 +199,18 @@ final class Tuner {
     }
     double defaultTps = defaults.stream().mapToDouble(d -> d).average().orElse(0);
     double recTps = recommended.stream().mapToDouble(d -> d).average().orElse(0);
+    if (recTps < defaultTps) {
+      // Head to head the defaults won: recommend them rather than a setting that only looked
+      // faster in its sweep.
+      rec.put("batch-tokens", "4096");
+      rec.put("partitions", "0");
+      r.put("recommended_note", "the sweeps' best was slower than the defaults head to head "
+          + "(" + Math.round(recTps) + " against " + Math.round(defaultTps) + " tokens/s): "
+          + "the defaults are recommended");
+      recFile = TuneReport.writeRecommended(dir, rec, r);
+      log.line((String) r.get("recommended_note"));
+      recTps = defaultTps;
+    }
     r.put("defaults_tokens_per_s", Math.round(defaultTps));
     r.put("recommended_tokens_per_s", Math.round(recTps));
     r.put("defaults_runs", defaults);
@@ -197,30 +219,44 @@ final class Tuner {
         + "of 2 alternated runs each)", defaultTps, recTps, cores));
     r.put("stage_breakdown", stageBreakdown(lastRecommended));
 
-    // 7. The cost model, from the recommended runs.
-    @SuppressWarnings("unchecked")
-    Map<String, Object> stages = (Map<String, Object>) lastRecommended.get("stages");
-    double wall = ((Number) lastRecommended.get("wall_s")).doubleValue();
-    double readCheck = ((Number) stages.get("read_and_check_s")).doubleValue();
-    double encodeWrite = ((Number) stages.get("read_encode_write_s")).doubleValue();
+    // 7. The cost model: steady-state rates from the recommended runs (warm), the start-up a
+    // fresh job pays from a cold run in a JVM of its own, and what a fresh executor JVM adds
+    // (JVM start and model load, JIT warm-up) from the cold worker JVMs above.
     long realTokens = ((Number) lastRecommended.get("real_tokens")).longValue();
     double busy = 0;
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> tasks = (List<Map<String, Object>>) lastRecommended.get("tasks");
     for (Map<String, Object> t : tasks) busy += ((Number) t.get("task_s")).doubleValue();
     double taskRate = realTokens / Math.max(busy, 1e-9);
-    // The job's tasks run at the all-cores-busy rate; one task alone runs faster by the ratio
-    // the slot sweep measured.
+    // One task alone runs faster than with every core busy, by the ratio the slot sweep measured.
     double aloneRate = cores > 1 && allSlots > 0 ? taskRate * oneSlot / (allSlots / cores) : taskRate;
-    // Encoding overlaps reading inside tasks; what is left outside the two measured stages
-    // (model load, broadcast, scheduling, the report) is fixed.
-    double fixed = Math.max(0, wall - readCheck - encodeWrite);
+    Map<String, Object> cold = coldJob(recFile);
+    double coldWall = ((Number) cold.get("wall_s")).doubleValue();
+    double startUp = Math.max(0, coldWall - realTokens / (cores * taskRate));
+    log.line(String.format("cold job on local[%d]: %.1f s, of which %.1f s start-up", cores,
+        coldWall, startUp));
+    double executorStart;
+    if (withCluster) {
+      // The same job on the loopback cluster (2 executors x 1 core): what executors add.
+      Map<String, Object> onCluster = TuneMain.onLoopbackCluster(dir, "calibrate-cluster",
+          dir.resolve("sample.jsonl").toString(), recFile.toString());
+      double clusterWall = ((Number) onCluster.get("wall_s")).doubleValue();
+      executorStart = Math.max(0, clusterWall - startUp - realTokens / (2 * taskRate));
+      r.put("cluster_calibration_wall_s", clusterWall);
+      log.line(String.format("the same job on the loopback cluster: %.1f s; executors add "
+          + "%.1f s (launch, model fetch, JIT warm-up, remote scheduling)", clusterWall,
+          executorStart));
+    } else {
+      executorStart = coldSlots[1] + coldSlots[2];
+      log.line(String.format("a fresh executor JVM adds about %.1f s (start and model %.1f s, "
+          + "JIT warm-up %.1f s; no cluster run, --skip-cluster)", executorStart, coldSlots[1],
+          coldSlots[2]));
+    }
     long modelBytes = JobReport.serializedSize(model);
     var cfg = model.encoder().config();
     long activations = 4L * 4096 * (6L * cfg.hiddenSize() + cfg.intermediateSize());
     CostModel cm = new CostModel(realTokens / (double) Math.max(1, fit.size()), taskRate,
-        aloneRate, readCheck * cores / Math.max(1, fit.size()), fixed, 5.0, modelBytes,
-        activations);
+        aloneRate, startUp, executorStart, modelBytes, activations);
     r.put("cost_model", cm.asMap());
     r.put("tune_seconds", Math.round((System.nanoTime() - start) / 1e9));
     return r;
@@ -235,14 +271,43 @@ final class Tuner {
     return tokens / ((System.nanoTime() - t0) / 1e9);
   }
 
-  /** One slots × BLAS threads point, measured by a child JVM (see {@link TuneMain#worker}). */
-  private double worker(Path texts, int slots, int blasThreads, int budget) throws Exception {
+  /** The job over the sample in a fresh JVM on local[cores], as a user's first run. */
+  private Map<String, Object> coldJob(Path conf) throws Exception {
+    Path out = dir.resolve("runs").resolve("cold");
+    List<String> cmd = javaCommand("-Xmx3g");
+    cmd.addAll(List.of("-Dspark.ui.showConsoleProgress=false", "-Dspark.driver.host=127.0.0.1",
+        "-cp", System.getProperty("java.class.path"), EncodeJob.class.getName(), "--master",
+        "local[" + cores + "]", "--conf", conf.toString(), "--input",
+        dir.resolve("sample.jsonl").toString(), "--output", out.toString(), "--save-mode",
+        "overwrite"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("cold-job.log").toFile());
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    if (pb.start().waitFor() != 0) {
+      throw new IllegalStateException("the cold job failed; see " + dir.resolve("cold-job.log"));
+    }
+    return JSON.readValue(out.resolve("_report.json").toFile(),
+        new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  private static List<String> javaCommand(String heap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx3g");
+    cmd.add(heap);
     for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-")) cmd.add(a);
+      if (a.startsWith("--add-") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
     }
+    return cmd;
+  }
+
+  /**
+   * One slots × BLAS threads point, measured by a child JVM (see {@link TuneMain}'s --worker):
+   * {tokens/s, seconds from JVM start to model loaded, JIT warm-up seconds}.
+   */
+  private double[] worker(Path texts, int slots, int blasThreads, int budget) throws Exception {
+    List<String> cmd = javaCommand("-Xmx3g");
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TuneMain.class.getName(),
         "--worker", "--model", modelName, "--texts", texts.toString(), "--slots",
         String.valueOf(slots), "--batch-tokens", String.valueOf(budget)));
@@ -255,18 +320,18 @@ final class Tuner {
         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String l; (l = in.readLine()) != null; ) {
         out.append(l).append('\n');
-        if (l.startsWith("tokens_per_s ")) result = l.substring(13).trim();
+        if (l.startsWith("worker ")) result = l.substring(7).trim();
       }
     }
     if (p.waitFor() != 0 || result == null) {
       throw new IllegalStateException("the " + slots + "x" + blasThreads + " measurement failed:\n"
           + out);
     }
-    return Double.parseDouble(result);
+    return Arrays.stream(result.split(" ")).mapToDouble(Double::parseDouble).toArray();
   }
 
   /** The measurement a worker JVM makes: {@code slots} threads sharing the texts' batches. */
-  static double workerRate(EmbeddingModel m, List<String> texts, int slots, int budget)
+  static double[] workerRate(EmbeddingModel m, List<String> texts, int slots, int budget)
       throws Exception {
     List<Encoding> enc = new ArrayList<>();
     for (String t : texts) enc.add(m.tokenize(t));
@@ -277,12 +342,19 @@ final class Tuner {
       List<List<Encoding>> shares = new ArrayList<>();
       for (int s = 0; s < slots; s++) shares.add(new ArrayList<>());
       for (int i = 0; i < enc.size(); i++) shares.get(i % slots).add(enc.get(i));
+      // The same warm-up batch twice: the difference is what a fresh JVM pays to JIT-compile.
+      double[] pass = new double[2];
       List<Future<?>> f = new ArrayList<>();
-      for (int s = 0; s < slots; s++) {
-        f.add(pool.submit(() -> m.embedEncodings(warm, false, false, null, budget,
-            Integer.MAX_VALUE)));
+      for (int k = 0; k < 2; k++) {
+        long w0 = System.nanoTime();
+        f.clear();
+        for (int s = 0; s < slots; s++) {
+          f.add(pool.submit(() -> m.embedEncodings(warm, false, false, null, budget,
+              Integer.MAX_VALUE)));
+        }
+        for (Future<?> x : f) x.get();
+        pass[k] = (System.nanoTime() - w0) / 1e9;
       }
-      for (Future<?> x : f) x.get();
       long tokens = 0;
       for (Encoding e : enc) tokens += e.length();
       long t0 = System.nanoTime();
@@ -292,7 +364,7 @@ final class Tuner {
             Integer.MAX_VALUE)));
       }
       for (Future<?> x : f) x.get();
-      return tokens / ((System.nanoTime() - t0) / 1e9);
+      return new double[] {tokens / ((System.nanoTime() - t0) / 1e9), Math.max(0, pass[0] - pass[1])};
     } finally {
       pool.shutdownNow();
     }
