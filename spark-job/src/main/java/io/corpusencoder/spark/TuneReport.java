@@ -33,6 +33,9 @@ final class TuneReport {
         .append(" cores).\n# Use: scripts/encode.sh --conf recommended.properties --input ... "
             + "--output ...\n");
     sb.append("model=").append(r.get("model")).append('\n');
+    if (r.containsKey("recommended_note")) {
+      sb.append("\n# Note: ").append(r.get("recommended_note")).append('\n');
+    }
     sb.append("\n# real tokens per forward pass: the fastest in the batch-tokens sweep\n");
     sb.append("batch-tokens=").append(rec.get("batch-tokens")).append('\n');
     sb.append("\n# partitions: the fastest in the job's sweep here, " + r.get("cores") + " task slots "
