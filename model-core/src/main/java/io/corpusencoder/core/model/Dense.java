@@ -22,15 +22,24 @@ record Dense(float[] weight /* [out, in] */, float[] bias /* [out] */, int in, i
     }
   }
 
-  /** x [rows, in] -> y [rows, out]; x and y must have room for MIN_ROWS rows. */
+  /**
+   * Rows to hand the BLAS: at least MIN_ROWS when both buffers have room for them (Workspace's
+   * always do), else exactly {@code rows} (a caller's exact-size arrays).
+   */
+  private int productRows(float[] x, int rows, float[] y) {
+    if (rows >= MIN_ROWS || x.length < MIN_ROWS * in || y.length < MIN_ROWS * out) return rows;
+    return MIN_ROWS;
+  }
+
+  /** x [rows, in] -> y [rows, out]. */
   void forward(float[] x, int rows, float[] y) {
-    int m = Math.max(rows, MIN_ROWS);
+    int m = productRows(x, rows, y);
     for (int r = 0; r < m; r++) System.arraycopy(bias, 0, y, r * out, out);
     Blas.gemmNT(m, out, in, 1f, x, 0, in, weight, 0, in, 1f, y, 0, out);
   }
 
   /** x [rows, in] -> y [rows, out] = x · weightᵀ, bias NOT added: the caller fuses it in. */
   void forwardWithoutBias(float[] x, int rows, float[] y) {
-    Blas.gemmNT(Math.max(rows, MIN_ROWS), out, in, 1f, x, 0, in, weight, 0, in, 0f, y, 0, out);
+    Blas.gemmNT(productRows(x, rows, y), out, in, 1f, x, 0, in, weight, 0, in, 0f, y, 0, out);
   }
 }
