@@ -78,16 +78,25 @@ public final class Ops {
    * accumulators in one 16-lane or two 8-lane vectors and gives the same bits.
    */
   static float scalarSum(float[] x, int off, int n, float center, boolean squares) {
-    float[] a = new float[16];
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-      for (int j = 0; j < 16; j++) a[j] += term(x[off + i + j], center, squares);
-    }
+    int full = n - n % 16;
     float tail = 0;
-    for (; i < n; i++) tail += term(x[off + i], center, squares);
-    float[] c = new float[8];
-    for (int j = 0; j < 8; j++) c[j] = a[j] + a[j + 8];
-    return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
+    for (int i = full; i < n; i++) tail += term(x[off + i], center, squares);
+    return ((pair(x, off, full, 0, center, squares) + pair(x, off, full, 1, center, squares))
+        + (pair(x, off, full, 2, center, squares) + pair(x, off, full, 3, center, squares)))
+        + ((pair(x, off, full, 4, center, squares) + pair(x, off, full, 5, center, squares))
+        + (pair(x, off, full, 6, center, squares) + pair(x, off, full, 7, center, squares)))
+        + tail;
+  }
+
+  /** c_j = a_j + a_{j+8}, accumulator a_j holding elements j, j+16, j+32, ... in order. */
+  private static float pair(float[] x, int off, int full, int j, float center, boolean squares) {
+    float a = 0;
+    float b = 0;
+    for (int i = 0; i < full; i += 16) {
+      a += term(x[off + i + j], center, squares);
+      b += term(x[off + i + j + 8], center, squares);
+    }
+    return a + b;
   }
 
   private static float term(float v, float center, boolean squares) {

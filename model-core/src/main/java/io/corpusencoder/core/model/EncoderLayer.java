@@ -30,13 +30,7 @@ record EncoderLayer(
       // Add & Norm, with the projection's bias fused in
       attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.hidden, tokens);
       ws.swapHiddenAndScratch();
-      if (activation == Activation.GELU) {
-        intermediate.forwardWithoutBias(ws.hidden, tokens, ws.ffn);
-        Ops.biasGeluInPlace(ws.ffn, intermediate.bias(), tokens, intermediate.out());
-      } else {
-        intermediate.forward(ws.hidden, tokens, ws.ffn);
-        activate(ws.ffn, tokens * intermediate.out());
-      }
+      intermediateActivated(ws.hidden, tokens, ws.ffn);
       output.forwardWithoutBias(ws.ffn, tokens, ws.scratch);
       outputNorm.biasResidualForwardInPlace(ws.scratch, output.bias(), ws.hidden, tokens);
       ws.swapHiddenAndScratch();
@@ -70,15 +64,20 @@ record EncoderLayer(
     }
     attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.context,
         numSeqs);
-    if (activation == Activation.GELU) {
-      intermediate.forwardWithoutBias(ws.scratch, numSeqs, ws.ffn);
-      Ops.biasGeluInPlace(ws.ffn, intermediate.bias(), numSeqs, intermediate.out());
-    } else {
-      intermediate.forward(ws.scratch, numSeqs, ws.ffn);
-      activate(ws.ffn, numSeqs * intermediate.out());
-    }
+    intermediateActivated(ws.scratch, numSeqs, ws.ffn);
     output.forwardWithoutBias(ws.ffn, numSeqs, ws.hidden);
     outputNorm.biasResidualForwardInPlace(ws.hidden, output.bias(), ws.scratch, numSeqs);
+  }
+
+  /** ffn = activation(x · W_intermediateᵀ + bias); for GELU the bias is fused into it. */
+  private void intermediateActivated(float[] x, int rows, float[] ffn) {
+    if (activation == Activation.GELU) {
+      intermediate.forwardWithoutBias(x, rows, ffn);
+      Ops.biasGeluInPlace(ffn, intermediate.bias(), rows, intermediate.out());
+    } else {
+      intermediate.forward(x, rows, ffn);
+      activate(ffn, rows * intermediate.out());
+    }
   }
 
   private void activate(float[] x, int n) {
