@@ -13,10 +13,16 @@ import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.pool.Pooling;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -234,9 +240,9 @@ public final class EncodeJob {
       done = log.recover();
     } else {
       log.writePlan(plan);
-      done = new java.util.TreeMap<>();
+      done = new TreeMap<>();
     }
-    Map<Integer, Map<String, Object>> skipped = new java.util.TreeMap<>(done);
+    Map<Integer, Map<String, Object>> skipped = new TreeMap<>(done);
 
     long tb = System.nanoTime();
     Broadcast<EmbeddingModel> bModel = spark.sparkContext().broadcast(model,
@@ -251,13 +257,13 @@ public final class EncodeJob {
         settings, o.get("output-format"), bad > 0, log);
 
     long t1 = System.nanoTime();
-    List<Integer> todo = new java.util.ArrayList<>();
+    List<Integer> todo = new ArrayList<>();
     for (int k = 0; k < numSlices; k++) if (!done.containsKey(k)) todo.add(k);
-    List<String> taskLines = new java.util.ArrayList<>();
+    List<String> taskLines = new ArrayList<>();
     // Two slices in flight, so the slots one slice's last tasks leave idle serve the next.
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      List<java.util.concurrent.Future<Map<String, Object>>> futures = new java.util.ArrayList<>();
+      List<Future<Map<String, Object>>> futures = new ArrayList<>();
       for (int k : todo) {
         int lo = k * perSlice;
         int hi = Math.min(workPartitions, lo + perSlice);
@@ -363,13 +369,13 @@ public final class EncodeJob {
     return r;
   }
 
-  private static <T> T getUnwrapped(java.util.concurrent.Future<T> f) throws IOException {
+  private static <T> T getUnwrapped(Future<T> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException re) throw re;
       // Spark's own failures (SparkException, or I/O on the cluster's file system): the job
@@ -387,14 +393,14 @@ public final class EncodeJob {
     plan.put("work_partitions", workPartitions);
     plan.put("partitions_per_slice", perSlice);
     plan.put("slices", numSlices);
-    Map<String, String> settings = new java.util.TreeMap<>(o.asMap());
+    Map<String, String> settings = new TreeMap<>(o.asMap());
     // Settings that change neither which records a slice holds nor any vector may differ.
     for (String k : List.of("master", "conf", "resume", "save-mode", "partitions",
         "slice-partitions", "batch-size", "batch-tokens", "sort-window", "max-bad-fraction")) {
       settings.remove(k);
     }
     plan.put("settings", settings);
-    List<String> inputs = new java.util.ArrayList<>();
+    List<String> inputs = new ArrayList<>();
     for (String in : o.getList("input")) {
       Path p = new Path(in);
       FileSystem fs = p.getFileSystem(conf);

@@ -26,22 +26,27 @@ public final class TuneMain {
   private TuneMain() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = parse(args);
     try {
-      if (a.containsKey("worker")) {
-        worker(a);
-      } else if (a.containsKey("predict")) {
-        predict(a);
-      } else if (a.containsKey("check")) {
-        check(a);
-      } else {
-        tune(a);
-      }
+      run(args);
     } catch (IllegalArgumentException e) {
       System.err.println("tune: " + e.getMessage());
       System.exit(2);
     }
     System.exit(0);
+  }
+
+  /** Every problem with the arguments, the input or the model is an IllegalArgumentException. */
+  static void run(String[] args) throws Exception {
+    Map<String, String> a = parse(args);
+    if (a.containsKey("worker")) {
+      worker(a);
+    } else if (a.containsKey("predict")) {
+      predict(a);
+    } else if (a.containsKey("check")) {
+      check(a);
+    } else {
+      tune(a);
+    }
   }
 
   private static Map<String, String> parse(String[] args) {
@@ -100,7 +105,18 @@ public final class TuneMain {
       if (a.containsKey(k)) inputArgs.addAll(List.of("--" + k, a.get(k)));
     }
     JobOptions in = JobOptions.parse(inputArgs.toArray(String[]::new), Map.of());
-    ModelLoader.load(model); // an unknown model fails here, before any measuring
+    for (String input : in.getList("input")) {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(input);
+      var found = p.getFileSystem(new org.apache.hadoop.conf.Configuration()).globStatus(p);
+      if (found == null || found.length == 0) {
+        throw new IllegalArgumentException("--input: " + input + " does not exist");
+      }
+    }
+    try {
+      ModelLoader.load(model); // an unknown model fails here, before any measuring
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("--model " + model + ": " + e.getMessage(), e);
+    }
     SparkSession spark = session(cores);
     spark.sparkContext().setLogLevel("WARN");
     try {

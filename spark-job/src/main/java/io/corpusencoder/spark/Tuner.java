@@ -290,7 +290,8 @@ final class Tuner {
         new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
-  private static List<String> javaCommand(String heap) {
+  /** "java HEAP" plus this JVM's module and Spark flags: the start of a child JVM's command. */
+  static List<String> javaCommand(String heap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(heap);

@@ -51,14 +51,7 @@ final class SparkTestSupport {
    */
   static int runJobInChildJvm(java.nio.file.Path log, List<String> jvmProps, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx2g");
-    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
-        cmd.add(a);
-      }
-    }
+    List<String> cmd = Tuner.javaCommand("-Xmx2g");
     cmd.add("-Dspark.driver.host=127.0.0.1");
     cmd.add("-Dspark.ui.enabled=false");
     cmd.addAll(jvmProps);

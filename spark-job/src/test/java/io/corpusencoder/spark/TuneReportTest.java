@@ -93,4 +93,25 @@ class TuneReportTest {
     assertEquals(200_000_000L + 240_000_000L + 536_870_912L, cm.executorMemoryBytes(4));
     assertEquals(cm, CostModel.fromMap(cm.asMap()));
   }
+
+  @Test
+  void badArgumentsInputAndModelAreRefusedBeforeMeasuring() throws Exception {
+    String out = tmp.resolve("t").toString();
+    Map<String[], String> cases = new LinkedHashMap<>();
+    cases.put(new String[] {"--output", out}, "--input is required");
+    cases.put(new String[] {"--input", tmp.resolve("missing.jsonl").toString(), "--output", out},
+        "missing.jsonl does not exist");
+    cases.put(new String[] {"--input", "x", "--output", out, "--cores", "0"},
+        "--cores 0: expected a positive integer");
+    cases.put(new String[] {"--predict", "--tuned", tmp.toString()}, "has no tune.json");
+    cases.put(new String[] {"--input"}, "--input needs a value");
+    Path corpus = Files.writeString(tmp.resolve("c.jsonl"), "{\"text\": \"a\"}\n");
+    cases.put(new String[] {"--input", corpus.toString(), "--output", out, "--model",
+        "no-such-model"}, "--model no-such-model");
+    for (var c : cases.entrySet()) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> TuneMain.run(c.getKey()));
+      assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+    }
+  }
 }
