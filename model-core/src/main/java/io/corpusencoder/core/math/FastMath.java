@@ -26,14 +26,24 @@ public final class FastMath {
   static final float EXP_LOW = -87.3f; // below: 0 (exp underflows; masked scores are -∞)
   static final float EXP_HIGH = 88.3f;
 
-  // erf(a) = 1 − t·(A1 + t·(A2 + ...))·exp(−a²), t = 1/(1 + P·a): Abramowitz & Stegun 7.1.26.
+  // erf(z) = z·P(z²)/Q(z²) on z clamped to [-4, 4], a rational approximation whose coefficients
+  // were fitted for this project (least squares, Loeb's reweighting, in double on 4000 Chebyshev
+  // nodes of z² in [0, 16], error weighted by z): about 3e-7 absolute in fp32, and exactly ±1 at
+  // z = ±4, so GELU is exactly 0 below x = -4√2 and exactly x above 4√2. Only multiplications,
+  // FMAs and one division: half the operations of an exp-based erf.
   static final float SQRT_HALF = 0.70710678118654752f;
-  static final float P = 0.3275911f;
-  static final float A1 = 0.254829592f;
-  static final float A2 = -0.284496736f;
-  static final float A3 = 1.421413741f;
-  static final float A4 = -1.453152027f;
-  static final float A5 = 1.061405429f;
+  static final float ERF_CLAMP = 4f;
+  static final float P0 = 1.1283787f;
+  static final float P1 = 0.21373536f;
+  static final float P2 = 0.05240551f;
+  static final float P3 = 0.0042817118f;
+  static final float P4 = 0.00015506988f;
+  static final float P5 = -1.9847346e-06f;
+  static final float P6 = 1.9159312e-08f;
+  static final float Q1 = 0.52274597f;
+  static final float Q2 = 0.12071224f;
+  static final float Q3 = 0.015531564f;
+  static final float Q4 = 0.001094599f;
 
   /** e^x to about 1e-7 relative; exactly 0 below -87.3 (and for -∞). */
   public static float exp(float x) {
@@ -47,13 +57,15 @@ public final class FastMath {
     return x < EXP_LOW ? 0f : y * scale;
   }
 
-  /** GELU(x) = 0.5 · x · (1 + erf(x/√2)), erf to 1.5e-7 absolute. */
+  /** GELU(x) = 0.5 · x · (1 + erf(x/√2)), erf to 3e-7 absolute. */
   public static float gelu(float x) {
-    float a = Math.abs(x) * SQRT_HALF;
-    float t = 1f / Math.fma(a, P, 1f);
-    float poly = Math.fma(Math.fma(Math.fma(Math.fma(A5, t, A4), t, A3), t, A2), t, A1) * t;
-    float erfAbs = Math.fma(-poly, exp(-(a * a)), 1f);
-    float erf = x < 0f ? -erfAbs : erfAbs;
-    return (x * 0.5f) * (erf + 1f);
+    float z = Math.min(Math.max(x * SQRT_HALF, -ERF_CLAMP), ERF_CLAMP);
+    float w = z * z;
+    float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(P6, w, P5), w, P4), w, P3), w,
+        P2), w, P1), w, P0);
+    float q = Math.fma(Math.fma(Math.fma(Math.fma(Q4, w, Q3), w, Q2), w, Q1), w, 1f);
+    float erf = (z * p) / q;
+    float half = x * 0.5f;
+    return Math.fma(half, erf, half);
   }
 }

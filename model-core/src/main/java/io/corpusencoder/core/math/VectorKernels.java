@@ -1,11 +1,7 @@
 package io.corpusencoder.core.math;
 
-import static io.corpusencoder.core.math.FastMath.A1;
-import static io.corpusencoder.core.math.FastMath.A2;
-import static io.corpusencoder.core.math.FastMath.A3;
-import static io.corpusencoder.core.math.FastMath.A4;
-import static io.corpusencoder.core.math.FastMath.A5;
 import static io.corpusencoder.core.math.FastMath.C0;
+import static io.corpusencoder.core.math.FastMath.ERF_CLAMP;
 import static io.corpusencoder.core.math.FastMath.C1;
 import static io.corpusencoder.core.math.FastMath.C2;
 import static io.corpusencoder.core.math.FastMath.C3;
@@ -18,7 +14,17 @@ import static io.corpusencoder.core.math.FastMath.LN2_LO;
 import static io.corpusencoder.core.math.FastMath.LOG2E;
 import static io.corpusencoder.core.math.FastMath.MAGIC;
 import static io.corpusencoder.core.math.FastMath.MAGIC_BITS;
-import static io.corpusencoder.core.math.FastMath.P;
+import static io.corpusencoder.core.math.FastMath.P0;
+import static io.corpusencoder.core.math.FastMath.P1;
+import static io.corpusencoder.core.math.FastMath.P2;
+import static io.corpusencoder.core.math.FastMath.P3;
+import static io.corpusencoder.core.math.FastMath.P4;
+import static io.corpusencoder.core.math.FastMath.P5;
+import static io.corpusencoder.core.math.FastMath.P6;
+import static io.corpusencoder.core.math.FastMath.Q1;
+import static io.corpusencoder.core.math.FastMath.Q2;
+import static io.corpusencoder.core.math.FastMath.Q3;
+import static io.corpusencoder.core.math.FastMath.Q4;
 import static io.corpusencoder.core.math.FastMath.SQRT_HALF;
 
 import jdk.incubator.vector.FloatVector;
@@ -43,11 +49,17 @@ final class VectorKernels {
   private static final FloatVector V_C3 = FloatVector.broadcast(S, C3);
   private static final FloatVector V_C4 = FloatVector.broadcast(S, C4);
   private static final FloatVector V_C5 = FloatVector.broadcast(S, C5);
-  private static final FloatVector V_A1 = FloatVector.broadcast(S, A1);
-  private static final FloatVector V_A2 = FloatVector.broadcast(S, A2);
-  private static final FloatVector V_A3 = FloatVector.broadcast(S, A3);
-  private static final FloatVector V_A4 = FloatVector.broadcast(S, A4);
-  private static final FloatVector V_A5 = FloatVector.broadcast(S, A5);
+  private static final FloatVector V_P0 = FloatVector.broadcast(S, P0);
+  private static final FloatVector V_P1 = FloatVector.broadcast(S, P1);
+  private static final FloatVector V_P2 = FloatVector.broadcast(S, P2);
+  private static final FloatVector V_P3 = FloatVector.broadcast(S, P3);
+  private static final FloatVector V_P4 = FloatVector.broadcast(S, P4);
+  private static final FloatVector V_P5 = FloatVector.broadcast(S, P5);
+  private static final FloatVector V_P6 = FloatVector.broadcast(S, P6);
+  private static final FloatVector V_Q1 = FloatVector.broadcast(S, Q1);
+  private static final FloatVector V_Q2 = FloatVector.broadcast(S, Q2);
+  private static final FloatVector V_Q3 = FloatVector.broadcast(S, Q3);
+  private static final FloatVector V_Q4 = FloatVector.broadcast(S, Q4);
 
   private VectorKernels() {}
 
@@ -72,12 +84,14 @@ final class VectorKernels {
 
   /** GELU of each lane, as FastMath.gelu. */
   private static FloatVector gelu(FloatVector v) {
-    FloatVector a = v.abs().mul(SQRT_HALF);
-    FloatVector t = ONE.div(a.fma(P, 1f));
-    FloatVector poly = V_A5.fma(t, V_A4).fma(t, V_A3).fma(t, V_A2).fma(t, V_A1).mul(t);
-    FloatVector erfAbs = poly.neg().fma(exp(a.mul(a).neg()), ONE);
-    FloatVector erf = erfAbs.blend(erfAbs.neg(), v.lt(0f));
-    return v.mul(0.5f).mul(erf.add(1f));
+    FloatVector z = v.mul(SQRT_HALF).max(-ERF_CLAMP).min(ERF_CLAMP);
+    FloatVector w = z.mul(z);
+    FloatVector p = V_P6.fma(w, V_P5).fma(w, V_P4).fma(w, V_P3).fma(w, V_P2).fma(w, V_P1)
+        .fma(w, V_P0);
+    FloatVector q = V_Q4.fma(w, V_Q3).fma(w, V_Q2).fma(w, V_Q1).fma(w, ONE);
+    FloatVector erf = z.mul(p).div(q);
+    FloatVector half = v.mul(0.5f);
+    return half.fma(erf, half);
   }
 
   /** x[off, off+n) = GELU(x), as FastMath.gelu per element. */
