@@ -1,8 +1,8 @@
 package io.corpusencoder.core.math;
 
 /**
- * exp and GELU in fp32 from additions, multiplications, fused multiply-adds (exactly rounded by
- * definition) and exact bit manipulations only, so that the
+ * exp and GELU in fp32 from additions, multiplications, fused multiply-adds, divisions (each
+ * exactly rounded by IEEE 754) and exact bit manipulations only, so that the
  * scalar code here and the SIMD code in {@link VectorKernels} give bit-identical results, before
  * and after JIT compilation, on any x86 or ARM CPU. (Math.exp and the Vector API's EXP are not
  * guaranteed to agree bit for bit, which would let a text's vector depend on where it ran.)
