@@ -393,6 +393,8 @@ public final class EncodeJob {
     plan.put("work_partitions", workPartitions);
     plan.put("partitions_per_slice", perSlice);
     plan.put("slices", numSlices);
+    // Vectors of two numerics revisions (an upgrade between the runs) must not share an output.
+    plan.put("numerics_revision", io.corpusencoder.core.math.Ops.NUMERICS_REVISION);
     Map<String, String> settings = new TreeMap<>(o.asMap());
     // Settings that change neither which records a slice holds nor any vector may differ.
     for (String k : List.of("master", "conf", "resume", "save-mode", "partitions",
@@ -432,7 +434,8 @@ public final class EncodeJob {
         }
       } else if (!String.valueOf(a).equals(String.valueOf(b))) {
         throw new IllegalArgumentException("--resume: the " + key.replace('_', ' ') + " differ "
-            + "from the unfinished job's in " + output + " (was " + a + ", now " + b + "); "
+            + "from the unfinished job's in " + output + " (was " + (a == null ? "not recorded" : a)
+            + ", now " + b + "); "
             + "resume with the same input and settings, or --save-mode overwrite to start again");
       }
     }

@@ -64,7 +64,8 @@ final class OutputSchema {
         .putLong("max_length", m.maxLength())
         .putLong("stride", o.getInt("stride"))
         .putString("long_text", o.get("long-text"))
-        .putString("corpus_encoder_version", version);
+        .putString("corpus_encoder_version", version)
+        .putLong("numerics_revision", io.corpusencoder.core.math.Ops.NUMERICS_REVISION);
     return b.build();
   }
 
@@ -73,6 +74,7 @@ final class OutputSchema {
     return Map.of("model", m.name(), "model_sha256", m.weightSha256(), "dimension",
         m.dimension(), "pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT),
         "normalize", m.normalize(), "max_length", m.maxLength(), "stride", o.getInt("stride"),
-        "long_text", o.get("long-text"), "corpus_encoder_version", version);
+        "long_text", o.get("long-text"), "corpus_encoder_version", version,
+        "numerics_revision", io.corpusencoder.core.math.Ops.NUMERICS_REVISION);
   }
 }

@@ -231,6 +231,7 @@ class EncodeJobTest {
     assertEquals("mean", md.getString("pooling"));
     assertTrue(md.getBoolean("normalize"));
     assertEquals(256, md.getLong("max_length"));
+    assertEquals(Ops.NUMERICS_REVISION, md.getLong("numerics_revision"));
     File part = out.toFile().listFiles((d, n) -> n.endsWith(".parquet"))[0];
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
         new org.apache.hadoop.fs.Path(part.toURI()), new Configuration()))) {

@@ -94,6 +94,20 @@ class ResumeTest {
     changed.addAll(List.of("--resume", "true", "--pooling", "cls"));
     e = assertThrows(IllegalArgumentException.class, () -> runJob(changed.toArray(String[]::new)));
     assertTrue(e.getMessage().contains("--pooling was model"), e.getMessage());
+    // Or after an upgrade that changed the numerics: the plan of an older revision is refused.
+    Path plan = out.resolve("_slices/plan.json");
+    String planText = Files.readString(plan);
+    String recorded = "\"numerics_revision\"\\s*:\\s*"
+        + io.corpusencoder.core.math.Ops.NUMERICS_REVISION;
+    String older = planText.replaceAll(recorded, "\"numerics_revision\": 1");
+    assertFalse(older.equals(planText), "the plan records the numerics revision: " + planText);
+    Files.deleteIfExists(out.resolve("_slices/.plan.json.crc")); // Hadoop's checksum of the old text
+    Files.writeString(plan, older);
+    List<String> upgraded = new ArrayList<>(List.of(job));
+    upgraded.addAll(List.of("--resume", "true"));
+    e = assertThrows(IllegalArgumentException.class, () -> runJob(upgraded.toArray(String[]::new)));
+    assertTrue(e.getMessage().contains("numerics revision differ"), e.getMessage());
+    Files.writeString(plan, planText);
 
     // Resume in local[2]: another thread count, the same bits.
     List<String> resume = new ArrayList<>(List.of(job));

@@ -7,6 +7,13 @@ package io.corpusencoder.core.math;
  * loops otherwise; both give bit-identical results. Sums run in one fixed order (see scalarSum).
  */
 public final class Ops {
+  /**
+   * Revision of the numerics: bumped whenever any kernel's results change in any bit (2: GELU's
+   * erf became a rational approximation). Jobs record it, so a resumed job never mixes vectors
+   * from two revisions, and outputs carry it in their metadata.
+   */
+  public static final int NUMERICS_REVISION = 2;
+
   private static final boolean SIMD = simdAvailable();
 
   private Ops() {}
