@@ -48,8 +48,8 @@ record CostModel(double tokensPerDoc, double taskTokensPerSAllBusy, double taskT
 
   static CostModel fromMap(Map<String, Object> m) {
     return new CostModel(num(m, "tokens_per_doc"), num(m, "task_tokens_per_s_all_cores_busy"),
-        num(m, "task_tokens_per_s_alone"), num(m, "start_s"), num(m, "executor_start_s"), (long) num(m, "model_bytes"),
-        (long) num(m, "activation_bytes_per_task"));
+        num(m, "task_tokens_per_s_alone"), num(m, "start_s"), num(m, "executor_start_s"),
+        (long) num(m, "model_bytes"), (long) num(m, "activation_bytes_per_task"));
   }
 
   private static double num(Map<String, Object> m, String k) {

@@ -10,6 +10,7 @@ import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.math.Blas;
+import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.pool.Pooling;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,9 +112,8 @@ public final class EncodeJob {
   /** What the driver settles before Spark starts: the model with its settings. */
   record Prepared(EmbeddingModel model, long loadNanos) {}
 
-  /** Checks paths and loads the model; every problem here is an IllegalArgumentException. */
-  static Prepared prepare(JobOptions o) throws IOException {
-    Configuration conf = new Configuration();
+  /** Every --input path or glob matches something, else an IllegalArgumentException naming it. */
+  static void requireInputs(JobOptions o, Configuration conf) throws IOException {
     for (String in : o.getList("input")) {
       Path p = new Path(in);
       FileStatus[] found = p.getFileSystem(conf).globStatus(p);
@@ -121,6 +121,12 @@ public final class EncodeJob {
         throw new IllegalArgumentException("--input: " + in + " does not exist");
       }
     }
+  }
+
+  /** Checks paths and loads the model; every problem here is an IllegalArgumentException. */
+  static Prepared prepare(JobOptions o) throws IOException {
+    Configuration conf = new Configuration();
+    requireInputs(o, conf);
     Path out = new Path(o.get("output"));
     FileSystem fs = out.getFileSystem(conf);
     boolean unfinished = new SliceLog(fs, out).exists();
@@ -349,7 +355,7 @@ public final class EncodeJob {
     for (String w : warnings) System.err.println("corpus-encoder: WARNING: " + w);
     r.fields.put("model", OutputSchema.asMap(model, o, version));
     r.fields.put("blas", Blas.implementation());
-    r.fields.put("simd", io.corpusencoder.core.math.Ops.simd());
+    r.fields.put("simd", Ops.simd());
     r.fields.put("spark", Map.of("version", spark.version(), "master", sc.master(),
         "default_parallelism", sc.defaultParallelism()));
     r.fields.put("output", output);
@@ -394,7 +400,7 @@ public final class EncodeJob {
     plan.put("partitions_per_slice", perSlice);
     plan.put("slices", numSlices);
     // Vectors of two numerics revisions (an upgrade between the runs) must not share an output.
-    plan.put("numerics_revision", io.corpusencoder.core.math.Ops.NUMERICS_REVISION);
+    plan.put("numerics_revision", Ops.NUMERICS_REVISION);
     Map<String, String> settings = new TreeMap<>(o.asMap());
     // Settings that change neither which records a slice holds nor any vector may differ.
     for (String k : List.of("master", "conf", "resume", "save-mode", "partitions",

@@ -1,6 +1,7 @@
 package io.corpusencoder.spark;
 
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.math.Ops;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -65,7 +66,7 @@ final class OutputSchema {
         .putLong("stride", o.getInt("stride"))
         .putString("long_text", o.get("long-text"))
         .putString("corpus_encoder_version", version)
-        .putLong("numerics_revision", io.corpusencoder.core.math.Ops.NUMERICS_REVISION);
+        .putLong("numerics_revision", Ops.NUMERICS_REVISION);
     return b.build();
   }
 
@@ -75,6 +76,6 @@ final class OutputSchema {
         m.dimension(), "pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT),
         "normalize", m.normalize(), "max_length", m.maxLength(), "stride", o.getInt("stride"),
         "long_text", o.get("long-text"), "corpus_encoder_version", version,
-        "numerics_revision", io.corpusencoder.core.math.Ops.NUMERICS_REVISION);
+        "numerics_revision", Ops.NUMERICS_REVISION);
   }
 }

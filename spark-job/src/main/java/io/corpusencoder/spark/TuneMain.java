@@ -105,13 +105,7 @@ public final class TuneMain {
       if (a.containsKey(k)) inputArgs.addAll(List.of("--" + k, a.get(k)));
     }
     JobOptions in = JobOptions.parse(inputArgs.toArray(String[]::new), Map.of());
-    for (String input : in.getList("input")) {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(input);
-      var found = p.getFileSystem(new org.apache.hadoop.conf.Configuration()).globStatus(p);
-      if (found == null || found.length == 0) {
-        throw new IllegalArgumentException("--input: " + input + " does not exist");
-      }
-    }
+    EncodeJob.requireInputs(in, new org.apache.hadoop.conf.Configuration());
     try {
       ModelLoader.load(model); // an unknown model fails here, before any measuring
     } catch (IOException | RuntimeException e) {
@@ -120,8 +114,8 @@ public final class TuneMain {
     SparkSession spark = session(cores);
     spark.sparkContext().setLogLevel("WARN");
     try {
-      Map<String, Object> r = new Tuner(spark, in, model, dir, cores, sample, holdout, !a.containsKey("skip-cluster"),
-          line -> System.out.println("tune: " + line)).run();
+      Map<String, Object> r = new Tuner(spark, in, model, dir, cores, sample, holdout,
+          !a.containsKey("skip-cluster"), line -> System.out.println("tune: " + line)).run();
       Files.writeString(dir.resolve("tune.json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
       Path html = TuneReport.write(dir, r);

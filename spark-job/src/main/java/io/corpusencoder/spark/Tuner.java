@@ -55,14 +55,14 @@ final class Tuner {
 
   Tuner(SparkSession spark, JobOptions input, String modelName, Path dir, int cores, int sample,
       int holdoutSize, boolean withCluster, PrintLog log) {
-    this.holdoutSize = holdoutSize;
-    this.withCluster = withCluster;
     this.spark = spark;
     this.input = input;
     this.modelName = modelName;
     this.dir = dir;
     this.cores = cores;
     this.sample = sample;
+    this.holdoutSize = holdoutSize;
+    this.withCluster = withCluster;
     this.log = log;
   }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corpusencoder.core.math.Ops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,8 +98,7 @@ class ResumeTest {
     // Or after an upgrade that changed the numerics: the plan of an older revision is refused.
     Path plan = out.resolve("_slices/plan.json");
     String planText = Files.readString(plan);
-    String recorded = "\"numerics_revision\"\\s*:\\s*"
-        + io.corpusencoder.core.math.Ops.NUMERICS_REVISION;
+    String recorded = "\"numerics_revision\"\\s*:\\s*" + Ops.NUMERICS_REVISION;
     String older = planText.replaceAll(recorded, "\"numerics_revision\": 1");
     assertFalse(older.equals(planText), "the plan records the numerics revision: " + planText);
     Files.deleteIfExists(out.resolve("_slices/.plan.json.crc")); // Hadoop's checksum of the old text

@@ -1,12 +1,12 @@
 package io.corpusencoder.core.math;
 
 import static io.corpusencoder.core.math.FastMath.C0;
-import static io.corpusencoder.core.math.FastMath.ERF_CLAMP;
 import static io.corpusencoder.core.math.FastMath.C1;
 import static io.corpusencoder.core.math.FastMath.C2;
 import static io.corpusencoder.core.math.FastMath.C3;
 import static io.corpusencoder.core.math.FastMath.C4;
 import static io.corpusencoder.core.math.FastMath.C5;
+import static io.corpusencoder.core.math.FastMath.ERF_CLAMP;
 import static io.corpusencoder.core.math.FastMath.EXP_HIGH;
 import static io.corpusencoder.core.math.FastMath.EXP_LOW;
 import static io.corpusencoder.core.math.FastMath.LN2_HI;
