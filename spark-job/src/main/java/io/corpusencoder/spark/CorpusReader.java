@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corpusencoder.core.embed.TextRepair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -43,6 +44,12 @@ import scala.Tuple2;
  *
  * <p>CSV is read with a header row and multiLine on, so quoted fields may hold newlines (a CSV
  * file is then parsed whole by one task rather than split).
+ *
+ * <p>Texts follow {@link TextRepair}'s rule before they become Spark strings (which cannot hold a
+ * lone surrogate): jsonl and text lines and text files are decoded from their bytes here, so
+ * invalid UTF-8 and lone surrogates in the text are replaced by U+FFFD and the reason kept in
+ * {@link #REPAIRED}. Other formats arrive as Spark strings, already decoded by Spark (invalid
+ * bytes replaced by U+FFFD unseen, lone surrogates impossible).
  */
 final class CorpusReader {
   static final String ID = "_ce_id";
@@ -50,6 +57,10 @@ final class CorpusReader {
   static final String BAD = "_ce_bad";
   static final String RAW = "_ce_raw";
   static final String SOURCE = "_ce_source";
+  /** Why TextRepair changed the text (invalid_utf8, lone_surrogate or both); null: untouched. */
+  static final String REPAIRED = "_ce_repaired";
+  /** Index of the first kept column in a record. */
+  static final int KEPT = 6;
   private static final String CORRUPT = "_ce_corrupt";
   private static final String INDEX = "_ce_index";
 
@@ -79,7 +90,8 @@ final class CorpusReader {
         .add(TEXT, DataTypes.StringType, true)
         .add(BAD, DataTypes.StringType, true)
         .add(RAW, DataTypes.StringType, true)
-        .add(SOURCE, DataTypes.StringType, false);
+        .add(SOURCE, DataTypes.StringType, false)
+        .add(REPAIRED, DataTypes.StringType, true);
     for (String k : keep) s = s.add(k, DataTypes.StringType, true);
     return s;
   }
@@ -103,8 +115,10 @@ final class CorpusReader {
         private Row advance() {
           while (it.hasNext()) {
             Tuple2<LongWritable, Text> t = it.next();
-            String line = t._2().toString();
-            if (json && line.isBlank()) continue; // blank lines between JSON records are not records
+            // The line's bytes, decoded here rather than by Text.toString, to know what was bad.
+            TextRepair.Decoded line = TextRepair.decodeUtf8(t._2().getBytes(), 0,
+                t._2().getLength());
+            if (json && line.text().isBlank()) continue; // blank lines are not records
             return parser.parse(line, file, t._1().get());
           }
           return null;
@@ -142,13 +156,17 @@ final class CorpusReader {
       this.keep = keep;
     }
 
-    Row parse(String line, String file, long offset) {
+    /** A line decoded from its bytes, so invalid UTF-8 in the text is flagged. */
+    Row parse(TextRepair.Decoded decoded, String file, long offset) {
+      String line = decoded.text();
       String source = file + ":" + offset;
-      Object[] v = new Object[5 + keep.size()];
+      Object[] v = new Object[KEPT + keep.size()];
       v[0] = source;
       v[4] = source;
       if (!json) {
-        v[1] = line;
+        TextRepair.Repaired t = TextRepair.repair(line, decoded.repaired());
+        v[1] = t.text();
+        v[5] = t.reason();
         return RowFactory.create(v);
       }
       JsonNode node;
@@ -169,10 +187,14 @@ final class CorpusReader {
         return bad(v, line, "field \"" + textColumn + "\" must be a string, got "
             + text.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
       }
-      v[1] = text.isNull() ? null : text.textValue();
+      if (!text.isNull()) {
+        TextRepair.Repaired t = TextRepair.repairJsonField(decoded, textColumn, text.textValue());
+        v[1] = t.text();
+        v[5] = t.reason();
+      }
       for (int k = 0; k < keep.size(); k++) {
         JsonNode kv = node.get(keep.get(k));
-        v[5 + k] = kv == null || kv.isNull() ? null : kv.isTextual() ? kv.textValue() : kv.toString();
+        v[KEPT + k] = kv == null || kv.isNull() ? null : kv.isTextual() ? kv.textValue() : kv.toString();
       }
       return RowFactory.create(v);
     }
@@ -188,8 +210,12 @@ final class CorpusReader {
   private static Dataset<Row> readTextFiles(SparkSession spark, JobOptions o) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // A fixed minimum, not the cluster's parallelism: the same files give the same partitions.
-    JavaRDD<Row> rows = jsc.wholeTextFiles(o.get("input"), 16)
-        .map(t -> RowFactory.create(t._1(), t._2(), null, null, t._1()));
+    // binaryFiles, not wholeTextFiles: the bytes, so TextRepair decodes them and flags bad ones.
+    JavaRDD<Row> rows = jsc.binaryFiles(o.get("input"), 16).map(t -> {
+      TextRepair.Decoded d = TextRepair.decodeUtf8(t._2().toArray());
+      TextRepair.Repaired r = TextRepair.repair(d.text(), d.repaired());
+      return RowFactory.create(t._1(), r.text(), null, null, t._1(), r.reason());
+    });
     return spark.createDataFrame(rows, lineSchema(List.of()));
   }
 
@@ -235,8 +261,10 @@ final class CorpusReader {
             + "quoting)"))
         : lit(null).cast("string");
     Column raw = csv ? col(CORRUPT) : lit(null).cast("string");
+    // Spark strings: decoded by Spark already; PartitionEncoder still applies TextRepair (a no-op).
     List<Column> cols = new ArrayList<>(List.of(id.as(ID),
-        when(bad.isNull(), col(textColumn)).as(TEXT), bad.as(BAD), raw.as(RAW), col(SOURCE)));
+        when(bad.isNull(), col(textColumn)).as(TEXT), bad.as(BAD), raw.as(RAW), col(SOURCE),
+        lit(null).cast("string").as(REPAIRED)));
     for (String k : o.getList("keep-columns")) cols.add(col(k));
     return df.select(cols.toArray(new Column[0]));
   }

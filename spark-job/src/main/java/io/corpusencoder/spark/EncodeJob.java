@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
+import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.pool.Pooling;
@@ -319,6 +320,13 @@ public final class EncodeJob {
     r.fields.put("chunks", total.getOrDefault("chunks", 0L));
     r.fields.put("empty_texts", total.getOrDefault("empty_texts", 0L));
     r.fields.put("truncated_texts", total.getOrDefault("truncated_texts", 0L));
+    // Texts changed by TextRepair (invalid UTF-8, lone surrogates), flagged in text_repaired; a
+    // text with both counts once here and under each reason.
+    r.fields.put("repaired_texts", total.getOrDefault("repaired_texts", 0L));
+    Map<String, Object> repairs = new LinkedHashMap<>();
+    repairs.put(TextRepair.INVALID_UTF8, total.getOrDefault("repaired_invalid_utf8", 0L));
+    repairs.put(TextRepair.LONE_SURROGATE, total.getOrDefault("repaired_lone_surrogate", 0L));
+    r.fields.put("repaired_by_reason", repairs);
     r.fields.put("real_tokens", total.getOrDefault("real_tokens", 0L));
     r.fields.put("padding_tokens", 0L); // sequences are packed: no padding is ever computed
     r.fields.put("batches", total.getOrDefault("batches", 0L));

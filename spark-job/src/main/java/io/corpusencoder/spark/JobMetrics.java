@@ -18,6 +18,10 @@ final class JobMetrics implements Serializable {
   final LongAccumulator realTokens;
   final LongAccumulator emptyTexts;
   final LongAccumulator truncatedTexts;
+  /** Texts TextRepair changed, and of those with invalid UTF-8 and with lone surrogates. */
+  final LongAccumulator repairedTexts;
+  final LongAccumulator repairedInvalidUtf8;
+  final LongAccumulator repairedLoneSurrogate;
   final LongAccumulator tokenizeNanos;
   final LongAccumulator encodeNanos;
   final LongAccumulator batches;
@@ -34,6 +38,9 @@ final class JobMetrics implements Serializable {
     realTokens = sc.longAccumulator("corpusencoder.real_tokens");
     emptyTexts = sc.longAccumulator("corpusencoder.empty_texts");
     truncatedTexts = sc.longAccumulator("corpusencoder.truncated_texts");
+    repairedTexts = sc.longAccumulator("corpusencoder.repaired_texts");
+    repairedInvalidUtf8 = sc.longAccumulator("corpusencoder.repaired_invalid_utf8");
+    repairedLoneSurrogate = sc.longAccumulator("corpusencoder.repaired_lone_surrogate");
     tokenizeNanos = sc.longAccumulator("corpusencoder.tokenize_ns");
     encodeNanos = sc.longAccumulator("corpusencoder.encode_ns");
     batches = sc.longAccumulator("corpusencoder.batches");

@@ -200,13 +200,22 @@ final class JobReport {
     return m;
   }
 
-  /** The one-line console summary. */
+  /** The one-line console summary; repaired texts are named when there are any. */
   String summary() {
     return String.format(Locale.ROOT, "corpus-encoder: %d records read, %d written as %d rows, "
-            + "%d quarantined; %d real tokens in %.1f s = %.0f tokens/s; output %s",
+            + "%d quarantined%s; %d real tokens in %.1f s = %.0f tokens/s; output %s",
         fields.get("records_read"), fields.get("records_written"), fields.get("rows_written"),
-        fields.get("records_quarantined"), fields.get("real_tokens"),
+        fields.get("records_quarantined"), repairedSummary(), fields.get("real_tokens"),
         (Double) fields.get("wall_s"), (Double) fields.get("tokens_per_s"), fields.get("output"));
+  }
+
+  /** ", N texts repaired (I invalid UTF-8, L lone surrogates; see text_repaired)", or "". */
+  private String repairedSummary() {
+    if (!(fields.get("repaired_texts") instanceof Number n) || n.longValue() == 0) return "";
+    Map<?, ?> by = fields.get("repaired_by_reason") instanceof Map<?, ?> m ? m : Map.of();
+    return String.format(Locale.ROOT, ", %d texts repaired (%s with invalid UTF-8, %s with lone "
+        + "surrogates; see text_repaired)", n.longValue(), by.get("invalid_utf8"),
+        by.get("lone_surrogate"));
   }
 
   /** Where the time went, in one line: stage totals over tasks, and the skew. */

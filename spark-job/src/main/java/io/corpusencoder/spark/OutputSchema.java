@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class OutputSchema {
   static final List<String> FIXED = List.of("id", "chunk", "start", "end", "embedding",
-      "n_tokens", "truncated", "empty");
+      "n_tokens", "truncated", "empty", "text_repaired");
   static final List<String> TOKEN_COLUMNS = List.of("token_ids", "tokens", "token_starts",
       "token_ends", "token_vectors");
 
@@ -36,7 +36,9 @@ final class OutputSchema {
             : new ArrayType(DataTypes.FloatType, false), false, embeddingMetadata))
         .add("n_tokens", DataTypes.IntegerType, false)
         .add("truncated", DataTypes.BooleanType, false)
-        .add("empty", DataTypes.BooleanType, false);
+        .add("empty", DataTypes.BooleanType, false)
+        // Why TextRepair changed the text: invalid_utf8, lone_surrogate, or both; null: untouched.
+        .add("text_repaired", DataTypes.StringType, true);
     if (tokenVectors) {
       s = s.add("token_ids", new ArrayType(DataTypes.IntegerType, false), true)
           .add("tokens", new ArrayType(DataTypes.StringType, true), true)

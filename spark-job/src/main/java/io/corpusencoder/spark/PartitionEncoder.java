@@ -4,6 +4,7 @@ import io.corpusencoder.core.batch.Chunk;
 import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.Embedding;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.tokenize.Encoding;
 import io.corpusencoder.core.tokenize.Vocab;
@@ -93,13 +94,18 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
 
       private void encodeWindow() {
         List<Row> records = new ArrayList<>();
+        List<String> repairs = new ArrayList<>();
         List<List<Chunk>> chunksPerRecord = new ArrayList<>();
         List<Encoding> encodings = new ArrayList<>();
         long t0 = System.nanoTime();
         while (records.size() < s.sortWindow() && input.hasNext()) {
           Row r = input.next();
-          List<Chunk> chunks = chunker.chunk(r.getString(1));
+          // The rule of every door. The reader repaired what Spark strings cannot hold (lone
+          // surrogates) and saw the bytes; here it is a no-op kept so no path can skip it.
+          TextRepair.Repaired t = TextRepair.repair(r.getString(1));
+          List<Chunk> chunks = chunker.chunk(t.text());
           records.add(r);
+          repairs.add(TextRepair.combine(r.getString(5), t.reason()));
           chunksPerRecord.add(chunks);
           for (Chunk c : chunks) encodings.add(c.encoding());
         }
@@ -114,6 +120,7 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
         for (int i = 0; i < records.size(); i++) {
           Row r = records.get(i);
           String text = r.isNullAt(1) ? null : r.getString(1);
+          String repaired = repairs.get(i);
           List<Chunk> chunks = chunksPerRecord.get(i);
           boolean empty = chunks.size() == 1 && chunks.get(0).encoding().length()
               == m.tokenizer().numSpecialTokens();
@@ -125,16 +132,22 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
             docTokens += e.nTokens();
             if (docSum != null) for (int d = 0; d < docSum.length; d++) docSum[d] += e.vector()[d];
             ready.add(row(r, c.index(), c.start(), c.end(), e.vector(), e.nTokens(),
-                c.encoding().truncated(), empty, c.encoding(), e, m.tokenizer().vocab()));
+                c.encoding().truncated(), empty, repaired, c.encoding(), e,
+                m.tokenizer().vocab()));
           }
           if (docSum != null) {
             for (int d = 0; d < docSum.length; d++) docSum[d] /= chunks.size();
             Ops.l2NormalizeInPlace(docSum, 0, docSum.length);
             ready.add(row(r, -1, 0, text == null ? 0 : text.length(), docSum, docTokens,
-                false, empty, null, null, null));
+                false, empty, repaired, null, null, null));
           }
           if (empty) metrics.emptyTexts.add(1);
           if (chunks.get(0).encoding().truncated()) metrics.truncatedTexts.add(1);
+          if (repaired != null) {
+            metrics.repairedTexts.add(1);
+            if (repaired.contains(TextRepair.INVALID_UTF8)) metrics.repairedInvalidUtf8.add(1);
+            if (repaired.contains(TextRepair.LONE_SURROGATE)) metrics.repairedLoneSurrogate.add(1);
+          }
         }
         metrics.texts.add(records.size());
         metrics.chunks.add(encodings.size());
@@ -154,9 +167,9 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
   }
 
   private Row row(Row in, int chunk, int start, int end, float[] vector, int nTokens,
-      boolean truncated, boolean empty, Encoding enc, Embedding e, Vocab vocab) {
+      boolean truncated, boolean empty, String repaired, Encoding enc, Embedding e, Vocab vocab) {
     int tokenCols = s.tokenVectors() ? 5 : 0;
-    Object[] v = new Object[8 + tokenCols + s.keepColumns()];
+    Object[] v = new Object[9 + tokenCols + s.keepColumns()];
     v[0] = in.getString(0);
     v[1] = chunk;
     v[2] = start;
@@ -165,6 +178,7 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
     v[5] = nTokens;
     v[6] = truncated;
     v[7] = empty;
+    v[8] = repaired;
     if (tokenCols > 0 && enc != null) {
       int n = enc.length();
       Integer[] ids = new Integer[n];
@@ -179,13 +193,15 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
         en[t] = enc.ends()[t];
         vecs[t] = boxed(e.tokenVectors()[t]);
       }
-      v[8] = ids;
-      v[9] = toks;
-      v[10] = st;
-      v[11] = en;
-      v[12] = vecs;
+      v[9] = ids;
+      v[10] = toks;
+      v[11] = st;
+      v[12] = en;
+      v[13] = vecs;
     }
-    for (int k = 0; k < s.keepColumns(); k++) v[8 + tokenCols + k] = in.get(5 + k);
+    for (int k = 0; k < s.keepColumns(); k++) {
+      v[9 + tokenCols + k] = in.get(CorpusReader.KEPT + k);
+    }
     return RowFactory.create(v);
   }
 

@@ -93,6 +93,9 @@ final class SliceWriter {
     counts.put("real_tokens", metrics.realTokens.value());
     counts.put("empty_texts", metrics.emptyTexts.value());
     counts.put("truncated_texts", metrics.truncatedTexts.value());
+    counts.put("repaired_texts", metrics.repairedTexts.value());
+    counts.put("repaired_invalid_utf8", metrics.repairedInvalidUtf8.value());
+    counts.put("repaired_lone_surrogate", metrics.repairedLoneSurrogate.value());
     counts.put("batches", metrics.batches.value());
     counts.put("tokenize_ns", metrics.tokenizeNanos.value());
     counts.put("encode_ns", metrics.encodeNanos.value());

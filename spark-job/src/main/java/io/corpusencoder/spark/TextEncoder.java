@@ -3,6 +3,7 @@ package io.corpusencoder.spark;
 import io.corpusencoder.core.embed.Embedding;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
+import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.io.IOException;
@@ -37,7 +38,9 @@ import org.apache.spark.sql.types.StructType;
  * A Spark ML Transformer that appends an embedding column (array&lt;float&gt;) for a text column,
  * with the same encoder as the job (texts longer than maxLength are truncated; null texts get the
  * empty text's vector). Saved and loaded with its Pipeline (DefaultParamsWritable); the model is
- * referenced by name or path, and loaded on the driver when the Transformer runs.
+ * referenced by name or path, and loaded on the driver when the Transformer runs. Texts go through
+ * {@link TextRepair} as in every door; a Spark string column cannot hold what it repairs (Spark
+ * decoded its bytes and turns lone surrogates into '?'), so here it changes nothing.
  */
 public class TextEncoder extends Transformer implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -267,7 +270,7 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
           while (rows.size() < WINDOW && input.hasNext()) {
             Row r = input.next();
             rows.add(r);
-            enc.add(m.tokenize(r.isNullAt(col) ? "" : r.getString(col)));
+            enc.add(m.tokenize(r.isNullAt(col) ? "" : TextRepair.repair(r.getString(col)).text()));
           }
           List<Embedding> e = m.embedEncodings(enc, false, false, null, batchTokens, batchSize);
           List<Row> out = new ArrayList<>(rows.size());

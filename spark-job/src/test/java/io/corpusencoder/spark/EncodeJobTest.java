@@ -150,6 +150,93 @@ class EncodeJobTest {
     assertEquals("all-minilm-l6-v2", report.get("model").get("model").asText());
   }
 
+  /**
+   * Both doors agree on every text (issue 11, item 9): invalid UTF-8 bytes and lone surrogate
+   * escapes are repaired to U+FFFD the same way by the job and by scripts/embed.sh (EmbedCli, run
+   * as a user runs it), which give the same bits and flag the text the same way; a valid pair, a
+   * genuine U+FFFD and a bad byte outside the text are not flagged; the report's counts add up.
+   */
+  @Test
+  void repairedTextsGetTheSameVectorsFromTheJobAndTheCliAndAreFlagged() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // a BOM, as editors write
+    write(bytes, "{\"id\": \"plain\", \"text\": \"nothing to repair\"}\n");
+    write(bytes, "{\"id\": \"lone\", \"text\": \"a lone \\ud800 high surrogate\"}\n");
+    write(bytes, "{\"id\": \"reversed\", \"text\": \"reversed \\udc00\\ud800 pair\"}\n");
+    write(bytes, "{\"id\": \"bytes\", \"text\": \"bad ", 0xC3, 0x28, " bytes\"}\n");
+    write(bytes, "{\"id\": \"both\", \"text\": \"", 0xFF, " and \\udfff\"}\n");
+    write(bytes, "{\"id\": \"pair\", \"text\": \"emoji \\ud83d\\ude00 ok\"}\r\n");
+    write(bytes, "{\"id\": \"genuine\", \"text\": \"real \uFFFD char\"}\n");
+    write(bytes, "{\"id\": \"elsewhere\", \"note\": \"", 0xC3, 0x28, "\", \"text\": \"clean\"}\n");
+    write(bytes, 0xFF, 0xFE, " not json\n");
+    Path in = tmp.resolve("repair.jsonl");
+    Files.write(in, bytes.toByteArray());
+    Map<String, String> flag = new HashMap<>();
+    flag.put("lone", "lone_surrogate");
+    flag.put("reversed", "lone_surrogate");
+    flag.put("bytes", "invalid_utf8");
+    flag.put("both", "invalid_utf8,lone_surrogate");
+    Map<String, String> text = Map.of("plain", "nothing to repair",
+        "lone", "a lone \uFFFD high surrogate", "reversed", "reversed \uFFFD\uFFFD pair",
+        "bytes", "bad \uFFFD( bytes", "both", "\uFFFD and \uFFFD",
+        "pair", "emoji \uD83D\uDE00 ok", "genuine", "real \uFFFD char", "elsewhere", "clean");
+
+    Path out = tmp.resolve("repair-out");
+    // One partition: the job packs the eight texts into one batch, as the CLI does. (With OpenBLAS
+    // a vector's last bits depend on which texts share its batch, in either door.)
+    JobReport r = runJob("--input", in.toString(), "--output", out.toString(),
+        "--max-bad-fraction", "0.5", "--partitions", "1");
+    assertEquals(9L, r.fields.get("records_read"));
+    assertEquals(8L, r.fields.get("records_written"));
+    assertEquals(1L, r.fields.get("records_quarantined"));
+    assertEquals(true, r.fields.get("counts_add_up"));
+    assertEquals(4L, r.fields.get("repaired_texts"));
+    assertEquals(Map.of("invalid_utf8", 2L, "lone_surrogate", 3L),
+        r.fields.get("repaired_by_reason"));
+    assertTrue(r.summary().contains(", 1 quarantined, 4 texts repaired (2 with invalid UTF-8, 3 "
+        + "with lone surrogates; see text_repaired);"), r.summary());
+    Map<String, float[]> job = vectors(spark().read().parquet(out.toString()));
+    Map<String, String> jobFlag = new HashMap<>();
+    for (Row row : spark().read().parquet(out.toString()).select("id", "text_repaired")
+        .collectAsList()) {
+      if (!row.isNullAt(1)) jobFlag.put(row.getString(0), row.getString(1));
+    }
+    assertEquals(flag, jobFlag);
+
+    Path cliOut = tmp.resolve("repair-cli.jsonl");
+    List<String> cmd = Tuner.javaCommand("-Xmx1g");
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "io.corpusencoder.core.cli.EmbedCli", "--model", "all-minilm-l6-v2",
+        "--input", in.toString(), "--output", cliOut.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("cli.log").toFile()).start();
+    assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "EmbedCli finished");
+    assertEquals(1, p.exitValue(), "one line is not JSON: " + Files.readString(tmp.resolve("cli.log")));
+    List<String> cliLines = Files.readAllLines(cliOut);
+    assertEquals(9, cliLines.size());
+    assertTrue(JSON.readTree(cliLines.get(8)).has("error"), cliLines.get(8));
+    EmbeddingModel m = model();
+    for (String line : cliLines.subList(0, 8)) {
+      JsonNode n = JSON.readTree(line);
+      String id = n.get("id").asText();
+      assertEquals(flag.get(id), n.has("text_repaired") ? n.get("text_repaired").asText() : null,
+          "the CLI's flag for " + id);
+      float[] cli = new float[n.get("embedding").size()];
+      for (int i = 0; i < cli.length; i++) cli[i] = n.get("embedding").get(i).floatValue();
+      assertArrayEquals(cli, job.get(id), 0f, "the job and the CLI give the same bits for " + id);
+      // The repaired text is what both encoded: U+FFFD, not the '?' a Spark string would hold.
+      float[] expected = m.embed(List.of(text.get(id))).get(0).vector();
+      assertArrayEquals(expected, job.get(id), TOLERANCE, "model-core on the repaired " + id);
+    }
+  }
+
+  private static void write(java.io.ByteArrayOutputStream out, Object... parts) throws Exception {
+    for (Object part : parts) {
+      if (part instanceof String s) out.write(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      else out.write((Integer) part);
+    }
+  }
+
   @Test
   void tooManyMalformedRecordsFailTheJobAndWriteNothing() throws Exception {
     Path in = jsonl("bad.jsonl", List.of("{\"text\": \"ok\"}", "oops", "oops again"));

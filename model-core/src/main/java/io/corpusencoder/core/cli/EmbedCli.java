@@ -10,12 +10,12 @@ import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.HfDirectoryWriter;
 import io.corpusencoder.core.embed.ModelCatalog;
 import io.corpusencoder.core.embed.ModelLoader;
+import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.pool.Pooling;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -53,6 +53,9 @@ public final class EmbedCli {
       Output, one line per input line: {"id", "model", "embedding": [...], "n_tokens",
       "truncated"} (+ "token_ids"), or {"id", "error": "..."} for a record that cannot be encoded
       (exit status 1 at the end). A record without "id" gets its 1-based line number as id.
+      Input is read as UTF-8 bytes: invalid sequences and lone surrogates (JSON "\\ud800") in the
+      text become U+FFFD and the line gets "text_repaired": "invalid_utf8" | "lone_surrogate" |
+      "invalid_utf8,lone_surrogate", as the Spark job's text_repaired column.
       """;
 
   private static final ObjectMapper JSON =
@@ -111,9 +114,9 @@ public final class EmbedCli {
         + model.pooling().name().toLowerCase() + " pooling, normalize=" + model.normalize()
         + ", max length " + model.maxLength() + ", BLAS " + Blas.implementation() + ")");
     ExecutorService pool = o.threads() > 1 ? Executors.newFixedThreadPool(o.threads()) : null;
-    try (BufferedReader in = o.input() == null
-            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-            : Files.newBufferedReader(o.input(), StandardCharsets.UTF_8);
+    // Bytes, decoded as the Spark job decodes them (TextRepair): invalid UTF-8 becomes U+FFFD.
+    try (BufferedReader in = new Utf8LineReader(o.input() == null ? System.in
+            : Files.newInputStream(o.input()));
         Writer out = o.output() == null
             ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
             : Files.newBufferedWriter(o.output(), StandardCharsets.UTF_8)) {
@@ -131,7 +134,8 @@ public final class EmbedCli {
     long written = 0;
     List<Record> chunk = new ArrayList<>(CHUNK);
     for (String line; (line = in.readLine()) != null; ) {
-      chunk.add(parse(line, ++lineNo));
+      chunk.add(parse(in instanceof Utf8LineReader u ? u.lastLine()
+          : TextRepair.Decoded.of(line), ++lineNo));
       if (chunk.size() == CHUNK) {
         failed += flush(model, chunk, out, withTokenIds, pool);
         written += chunk.size();
@@ -146,10 +150,23 @@ public final class EmbedCli {
     return failed == 0 ? 0 : 1;
   }
 
-  /** One input line: its id and text, or the reason it cannot be encoded. */
-  record Record(JsonNode id, String text, String error) {}
+  /**
+   * One input line: its id and text (after {@link TextRepair}, with the reason when it repaired
+   * it), or the reason it cannot be encoded.
+   */
+  record Record(JsonNode id, String text, String error, String repaired) {
+    Record(JsonNode id, String text, String error) {
+      this(id, text, error, null);
+    }
+  }
 
   static Record parse(String line, long lineNo) {
+    return parse(TextRepair.Decoded.of(line), lineNo);
+  }
+
+  /** A line as decoded from bytes, so invalid UTF-8 in the text is flagged. */
+  static Record parse(TextRepair.Decoded decoded, long lineNo) {
+    String line = decoded.text();
     JsonNode node;
     try {
       node = JSON.readTree(line);
@@ -169,7 +186,8 @@ public final class EmbedCli {
       return new Record(id, null, "line " + lineNo + ": field \"text\" must be a string, got "
           + text.getNodeType().name().toLowerCase());
     }
-    return new Record(id, text.textValue(), null);
+    TextRepair.Repaired t = TextRepair.repairJsonField(decoded, "text", text.textValue());
+    return new Record(id, t.text(), null, t.reason());
   }
 
   private static int flush(EmbeddingModel model, List<Record> chunk, Writer out,
@@ -197,6 +215,7 @@ public final class EmbedCli {
           g.writeEndArray();
           g.writeNumberField("n_tokens", e.nTokens());
           g.writeBooleanField("truncated", e.truncated());
+          if (r.repaired() != null) g.writeStringField("text_repaired", r.repaired());
           if (withTokenIds) {
             g.writeArrayFieldStart("token_ids");
             for (int id : e.tokenIds()) g.writeNumber(id);
