@@ -4,6 +4,8 @@
 #   --threads 1,2 --reps 3 --max-length 256 --batch 32 --corpus FILE
 # scripts/bench.sh --spark [--texts N] [--model M] [--reps R]: the Spark job on local[2] against
 #   model-core on 2 threads over the same texts.
+# scripts/bench.sh --tokenizers [--reps R] [--max-length N] [--tokenizers a,b] [--extra f.json,...]:
+#   our tokenizers against Hugging Face tokenizers (via DJL), one thread, multilingual texts.
 # The corpus is Debian's package descriptions (apt's Translation-en index), built once under
 # ~/.cache/corpus-encoder; generated test texts are used if it cannot be built.
 set -euo pipefail
@@ -23,6 +25,11 @@ if [[ ! -s "$CORPUS" ]]; then
     for f in "${files[@]}"; do /usr/lib/apt/apt-helper cat-file "$f"; done > "$CORPUS.tmp"
     mv "$CORPUS.tmp" "$CORPUS"
   fi
+fi
+if [[ "${1:-}" == "--tokenizers" ]]; then
+  # Our tokenizers against Hugging Face tokenizers (Rust, via DJL) on the multilingual texts.
+  shift
+  exec java "${JAVA_FLAGS[@]}" -Xmx4g -cp "$(test_cp)" io.corpusencoder.core.bench.TokenizerBench "$@"
 fi
 args=("$@")
 [[ -s "$CORPUS" ]] && args=(--corpus "$CORPUS" "${args[@]}")

@@ -1,6 +1,6 @@
 package io.corpusencoder.core.batch;
 
-import io.corpusencoder.core.tokenize.BertTokenizer;
+import io.corpusencoder.core.tokenize.Tokenizer;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +11,13 @@ import java.util.List;
  * the text. In truncate mode only the first window is kept and flagged truncated.
  */
 public final class Chunker {
-  private final BertTokenizer tokenizer;
+  private final Tokenizer tokenizer;
   private final int maxLength;
   private final int stride;
   private final boolean truncate;
   private final int window; // content tokens per chunk
 
-  public Chunker(BertTokenizer tokenizer, int maxLength, int stride, boolean truncate) {
+  public Chunker(Tokenizer tokenizer, int maxLength, int stride, boolean truncate) {
     this.tokenizer = tokenizer;
     this.maxLength = maxLength;
     this.stride = stride;

@@ -13,6 +13,8 @@ import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.pool.Pooling;
+import io.corpusencoder.core.tokenize.Encoding;
+import io.corpusencoder.core.tokenize.Tokenizer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -43,6 +45,10 @@ public final class EmbedCli {
         --pooling P         mean | cls | max (default: the model's)
         --no-normalize      do not L2-normalize the embeddings (default: the model's setting)
         --with-token-ids    also write "token_ids"
+        --tokenize          tokenize only, no model run: write {"id", "token_ids", "tokens",
+                            "offsets"} per line (offsets: [start, end) in UTF-16 units of the
+                            text, [0, 0] for the template's special tokens); --model may also be
+                            a tokenizer.json; without --max-length nothing is truncated
         --input FILE        JSON lines {"id": ..., "text": "..."} (default: standard input)
         --output FILE       where to write JSON lines (default: standard output)
         --threads N         worker threads, one BLAS thread each (default: 1)
@@ -65,7 +71,7 @@ public final class EmbedCli {
   /** Parsed command line. */
   record Options(String model, Integer maxLength, Pooling pooling, boolean noNormalize,
       boolean withTokenIds, Path input, Path output, int threads, Path saveModel,
-      boolean listModels, boolean help) {}
+      boolean listModels, boolean help, boolean tokenize) {}
 
   private EmbedCli() {}
 
@@ -106,6 +112,12 @@ public final class EmbedCli {
     if (o.input() != null && !Files.isRegularFile(o.input())) {
       throw new IllegalArgumentException("--input: " + o.input() + " does not exist");
     }
+    if (o.tokenize()) {
+      Tokenizer tokenizer = ModelLoader.loadTokenizer(o.model());
+      try (BufferedReader in = reader(o.input()); Writer out = writer(o.output())) {
+        return tokenizeAll(tokenizer, o.maxLength(), in, out);
+      }
+    }
     EmbeddingModel model = ModelLoader.load(o.model());
     if (o.pooling() != null) model = model.withPooling(o.pooling());
     if (o.noNormalize()) model = model.withNormalize(false);
@@ -114,16 +126,81 @@ public final class EmbedCli {
         + model.pooling().name().toLowerCase() + " pooling, normalize=" + model.normalize()
         + ", max length " + model.maxLength() + ", BLAS " + Blas.implementation() + ")");
     ExecutorService pool = o.threads() > 1 ? Executors.newFixedThreadPool(o.threads()) : null;
-    // Bytes, decoded as the Spark job decodes them (TextRepair): invalid UTF-8 becomes U+FFFD.
-    try (BufferedReader in = new Utf8LineReader(o.input() == null ? System.in
-            : Files.newInputStream(o.input()));
-        Writer out = o.output() == null
-            ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-            : Files.newBufferedWriter(o.output(), StandardCharsets.UTF_8)) {
+    try (BufferedReader in = reader(o.input()); Writer out = writer(o.output())) {
       return process(model, in, out, o.withTokenIds(), pool);
     } finally {
       if (pool != null) pool.shutdownNow();
     }
+  }
+
+  private static BufferedReader reader(Path input) throws IOException {
+    // Bytes, decoded as the Spark job decodes them (TextRepair): invalid UTF-8 becomes U+FFFD.
+    return new Utf8LineReader(input == null ? System.in : Files.newInputStream(input));
+  }
+
+  private static Writer writer(Path output) throws IOException {
+    return output == null
+        ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+        : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * --tokenize: each record's tokens with their ids, strings and spans, special tokens included;
+   * truncated to {@code maxLength} when given. Returns 1 when any record failed.
+   */
+  static int tokenizeAll(Tokenizer tokenizer, Integer maxLength, BufferedReader in, Writer out)
+      throws IOException {
+    long lineNo = 0;
+    long failed = 0;
+    for (String line; (line = in.readLine()) != null; ) {
+      Record r = parse(line, ++lineNo);
+      StringWriter buf = new StringWriter();
+      try (JsonGenerator g = JSON.getFactory().createGenerator(buf)) {
+        g.writeStartObject();
+        g.writeFieldName("id");
+        if (r.id() == null) g.writeNull(); else g.writeTree(r.id());
+        Encoding e = null;
+        String error = r.error();
+        if (error == null) {
+          try {
+            if (maxLength == null) {
+              Encoding content = tokenizer.tokenize(r.text());
+              e = tokenizer.withSpecialTokens(content, 0, content.length(), false);
+            } else {
+              e = tokenizer.encode(r.text(), maxLength);
+            }
+          } catch (IllegalArgumentException ex) {
+            error = "line " + lineNo + ": " + ex.getMessage();
+          }
+        }
+        if (error != null) {
+          g.writeStringField("error", error);
+          failed++;
+        } else {
+          g.writeArrayFieldStart("token_ids");
+          for (int id : e.ids()) g.writeNumber(id);
+          g.writeEndArray();
+          g.writeArrayFieldStart("tokens");
+          for (int id : e.ids()) g.writeString(tokenizer.token(id));
+          g.writeEndArray();
+          g.writeArrayFieldStart("offsets");
+          for (int t = 0; t < e.length(); t++) {
+            g.writeStartArray();
+            g.writeNumber(e.starts()[t]);
+            g.writeNumber(e.ends()[t]);
+            g.writeEndArray();
+          }
+          g.writeEndArray();
+          g.writeBooleanField("truncated", e.truncated());
+        }
+        g.writeEndObject();
+      }
+      out.write(buf.toString());
+      out.write('\n');
+    }
+    out.flush();
+    System.err.println("embed: " + lineNo + " records tokenized, " + failed + " failed");
+    return failed == 0 ? 0 : 1;
   }
 
   /** Streams records through the model in chunks; returns 1 when any record failed. */
@@ -234,7 +311,7 @@ public final class EmbedCli {
     String model = null;
     Integer maxLength = null;
     Pooling pooling = null;
-    boolean noNormalize = false, withIds = false, list = false, help = false;
+    boolean noNormalize = false, withIds = false, list = false, help = false, tokenize = false;
     Path input = null, output = null, save = null;
     int threads = 1;
     for (int i = 0; i < args.length; i++) {
@@ -245,6 +322,7 @@ public final class EmbedCli {
         case "--pooling" -> pooling = Pooling.parse(value(args, ++i, a), a);
         case "--no-normalize" -> noNormalize = true;
         case "--with-token-ids" -> withIds = true;
+        case "--tokenize" -> tokenize = true;
         case "--input" -> input = Paths.get(value(args, ++i, a));
         case "--output" -> output = Paths.get(value(args, ++i, a));
         case "--threads" -> threads = positiveInt(value(args, ++i, a), a);
@@ -259,7 +337,7 @@ public final class EmbedCli {
           + String.join(", ", ModelCatalog.names()) + ", or a path");
     }
     return new Options(model, maxLength, pooling, noNormalize, withIds, input, output, threads,
-        save, list, help);
+        save, list, help, tokenize);
   }
 
   private static String value(String[] args, int i, String option) {

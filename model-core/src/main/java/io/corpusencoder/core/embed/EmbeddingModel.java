@@ -4,7 +4,7 @@ import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.model.HiddenStates;
 import io.corpusencoder.core.model.Workspace;
 import io.corpusencoder.core.pool.Pooling;
-import io.corpusencoder.core.tokenize.BertTokenizer;
+import io.corpusencoder.core.tokenize.Tokenizer;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -34,13 +34,13 @@ public final class EmbeddingModel implements Serializable {
 
   private final String name;
   private final String weightSha256;
-  private final BertTokenizer tokenizer;
+  private final Tokenizer tokenizer;
   private final Encoder encoder;
   private final Pooling pooling;
   private final boolean normalize;
   private final int maxLength;
 
-  public EmbeddingModel(String name, String weightSha256, BertTokenizer tokenizer, Encoder encoder,
+  public EmbeddingModel(String name, String weightSha256, Tokenizer tokenizer, Encoder encoder,
       Pooling pooling, boolean normalize, int maxLength) {
     this.name = Objects.requireNonNull(name);
     this.weightSha256 = Objects.requireNonNull(weightSha256);
@@ -66,7 +66,7 @@ public final class EmbeddingModel implements Serializable {
     return weightSha256;
   }
 
-  public BertTokenizer tokenizer() {
+  public Tokenizer tokenizer() {
     return tokenizer;
   }
 

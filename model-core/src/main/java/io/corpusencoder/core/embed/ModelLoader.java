@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.pool.Pooling;
-import io.corpusencoder.core.tokenize.BertTokenizer;
+import io.corpusencoder.core.tokenize.Tokenizer;
 import io.corpusencoder.core.tokenize.TokenizerReader;
 import io.corpusencoder.core.weights.ModelFormatException;
 import io.corpusencoder.core.weights.OnnxReader;
@@ -36,7 +36,7 @@ public final class ModelLoader {
 
   /** What a model directory or file was loaded as, before it becomes an EmbeddingModel. */
   public record Loaded(String name, String weightSha256, EncoderConfig config, WeightMap weights,
-      byte[] tokenizerJson, BertTokenizer tokenizer, Pooling pooling, boolean normalize,
+      byte[] tokenizerJson, Tokenizer tokenizer, Pooling pooling, boolean normalize,
       int maxLength) {
     public EmbeddingModel toModel() {
       return new EmbeddingModel(name, weightSha256, tokenizer, Encoder.from(config, weights),
@@ -47,6 +47,49 @@ public final class ModelLoader {
   /** Loads by short name or path, with the model's own pooling, normalization and max length. */
   public static EmbeddingModel load(String nameOrPath) throws IOException {
     return loadParts(nameOrPath).toModel();
+  }
+
+  /**
+   * The tokenizer alone, without reading weights: of a catalog model, a model directory
+   * (tokenizer.json or vocab.txt), an .onnx file (the tokenizer.json beside it) or a
+   * tokenizer.json file itself.
+   */
+  public static Tokenizer loadTokenizer(String spec) throws IOException {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException("model: expected a name, a directory or a tokenizer.json");
+    }
+    var entry = ModelCatalog.find(spec);
+    if (entry.isPresent()) {
+      ModelCatalog.Entry e = entry.get();
+      byte[] tok = ModelCatalog.readFile(e, e.tokenizerEntry());
+      return TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
+    }
+    Path p = Paths.get(spec);
+    if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")) {
+      return TokenizerReader.readTokenizerJson(p);
+    }
+    if (Files.isDirectory(p)) {
+      if (Files.isRegularFile(p.resolve("tokenizer.json"))) {
+        return TokenizerReader.readTokenizerJson(p.resolve("tokenizer.json"));
+      }
+      if (Files.isRegularFile(p.resolve("vocab.txt"))) {
+        return TokenizerReader.readVocabTxt(p.resolve("vocab.txt"),
+            p.resolve("tokenizer_config.json"));
+      }
+      throw new IOException(p + ": no tokenizer.json or vocab.txt");
+    }
+    if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
+      Path dir = p.toAbsolutePath().getParent();
+      String stem = p.getFileName().toString().replaceFirst("\\.onnx$", "");
+      Path tokFile = firstExisting(dir.resolve("tokenizer.json"),
+          dir.resolve(stem + "-tokenizer.json"),
+          dir.getParent() == null ? null : dir.getParent().resolve("tokenizer.json"));
+      if (tokFile == null) throw new IOException(p + ": no tokenizer.json next to it");
+      return TokenizerReader.readTokenizerJson(tokFile);
+    }
+    throw new IllegalArgumentException("model: \"" + spec + "\" is neither a known name ("
+        + String.join(", ", ModelCatalog.names()) + ") nor an existing model directory, .onnx "
+        + "file or tokenizer.json");
   }
 
   /** Loads without building the encoder, e.g. to convert a model to another format. */
@@ -72,7 +115,7 @@ public final class ModelLoader {
     byte[] tok = ModelCatalog.readFile(e, e.tokenizerEntry());
     String src = e.coordinates() + "!/" + e.onnxEntry();
     OnnxReader.Imported imp = OnnxReader.read(onnx, src, null);
-    BertTokenizer tokenizer =
+    Tokenizer tokenizer =
         TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
     return new Loaded(e.name(), sha256(onnx), imp.config(), imp.weights(), tok, tokenizer,
         e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()));
@@ -101,7 +144,7 @@ public final class ModelLoader {
       config = declared;
     }
     byte[] tok = Files.readAllBytes(tokFile);
-    BertTokenizer tokenizer = TokenizerReader.readTokenizerJson(tokFile);
+    Tokenizer tokenizer = TokenizerReader.readTokenizerJson(tokFile);
     Path stDir = configJson != null ? configJson.getParent() : dir;
     SentenceTransformers st = SentenceTransformers.read(stDir);
     return new Loaded(stem, sha256(onnx), config, imp.weights(), tok, tokenizer, st.pooling(),
@@ -122,7 +165,7 @@ public final class ModelLoader {
     EncoderConfig config = EncoderConfig.read(configJson);
     WeightMap weights = Safetensors.read(weightsFile);
     Path tokFile = dir.resolve("tokenizer.json");
-    BertTokenizer tokenizer;
+    Tokenizer tokenizer;
     byte[] tok = null;
     if (Files.isRegularFile(tokFile)) {
       tok = Files.readAllBytes(tokFile);
@@ -133,9 +176,9 @@ public final class ModelLoader {
     } else {
       throw new IOException(dir + ": no tokenizer.json or vocab.txt");
     }
-    if (tokenizer.vocab().size() > config.vocabSize()) {
+    if (tokenizer.maxId() >= config.vocabSize()) {
       throw new ModelFormatException(dir + ": the tokenizer has ids up to "
-          + (tokenizer.vocab().size() - 1) + " but config.json vocab_size is " + config.vocabSize());
+          + tokenizer.maxId() + " but config.json vocab_size is " + config.vocabSize());
     }
     SentenceTransformers st = SentenceTransformers.read(dir);
     return new Loaded(dir.getFileName().toString(), sha256(weightsFile), config, weights, tok,

@@ -1,71 +1,92 @@
 package io.corpusencoder.core.tokenize;
 
-import java.io.Serializable;
-import java.text.Normalizer;
+import java.text.Normalizer.Form;
 
 /**
  * Hugging Face's BertNormalizer: clean text, pad CJK ideographs with spaces, strip accents (NFD,
  * drop non-spacing marks), lowercase; in that order, as tokenizers' Rust code does it.
  *
- * <p>Lowercasing is per character with the full (context-free) mapping, as Rust's
- * char::to_lowercase: 'Σ' always becomes 'σ', never the final 'ς' that String.toLowerCase gives.
+ * <p>Each step at HF's Unicode versions ({@link CharClasses}): control characters are Cc/Cf of
+ * Unicode 8.0 (unassigned code points are kept), NFD is Unicode 9.0's (a character newer than
+ * that is left whole), the marks dropped are 8.0's Mn, and lowercasing is Rust's
+ * char::to_lowercase (Unicode 17.0) per character with the full context-free mapping: 'Σ' always
+ * becomes 'σ', never the final 'ς' that String.toLowerCase gives.
  */
 public record BertNormalizer(
     boolean cleanText, boolean handleChineseChars, boolean stripAccents, boolean lowercase)
-    implements Serializable {
+    implements Normalizer {
 
-  /** Normalizes {@code input[from, to)}, recording each output unit's input span. */
-  NormalizedText normalize(String input, int from, int to) {
-    NormalizedText out = new NormalizedText(to - from + 8);
-    int i = from;
-    while (i < to) {
-      int cp = input.codePointAt(i);
-      int end = i + Character.charCount(cp);
-      appendNormalized(cp, i, end, out);
-      i = end;
+  /** From tokenizer.json; strip_accents null means "follow lowercase", as in HF. */
+  static BertNormalizer fromJson(JsonField n) {
+    boolean lowercase = n.get("lowercase").bool(true);
+    return new BertNormalizer(n.get("clean_text").bool(true),
+        n.get("handle_chinese_chars").bool(true), n.get("strip_accents").bool(lowercase),
+        lowercase);
+  }
+
+  @Override
+  public NormalizedText normalize(NormalizedText in) {
+    NormalizedText.Rewrite out = in.rewrite(0);
+    int n = in.length();
+    int i = 0;
+    while (i < n) {
+      int cp = in.codePointAt(i);
+      i += Character.charCount(cp);
+      appendNormalized(cp, out);
     }
-    return out;
+    return out.done();
   }
 
-  /** Normalizes a whole string without offsets (used for added-token contents). */
-  String normalize(String s) {
-    return normalize(s, 0, s.length()).text().toString();
-  }
-
-  private void appendNormalized(int cp, int start, int end, NormalizedText out) {
+  /** Emits what {@code cp} becomes: the first output replaces it, the others are inserted. */
+  private void appendNormalized(int cp, NormalizedText.Rewrite out) {
     if (cleanText) {
-      if (cp == 0 || cp == 0xFFFD || CharClasses.isControl(cp)) return;
+      if (cp == 0 || cp == 0xFFFD || CharClasses.isControl(cp)) {
+        out.drop();
+        return;
+      }
       if (CharClasses.isWhitespace(cp)) cp = ' ';
     }
     boolean pad = handleChineseChars && CharClasses.isChinese(cp);
-    if (pad) out.append(' ', start, end);
+    int[] change = {0};
+    if (pad) emit(' ', change, out);
     if (cp < 0x80) {
       // ASCII: NFD is the identity and there are no marks.
       if (lowercase && cp >= 'A' && cp <= 'Z') cp += 32;
-      out.append((char) cp, start, end);
+      emit(cp, change, out);
     } else if (stripAccents) {
-      String nfd = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFD);
-      for (int j = 0; j < nfd.length(); ) {
-        int c = nfd.codePointAt(j);
-        j += Character.charCount(c);
-        if (Character.getType(c) == Character.NON_SPACING_MARK) continue;
-        appendCased(c, start, end, out);
+      if (!CharClasses.isKnownToNormalizer(cp)) {
+        // Newer than HF's Unicode 9.0 normalization tables: its own NFD there, and no 8.0 mark.
+        emitCased(cp, change, out);
+      } else {
+        String nfd = java.text.Normalizer.normalize(new String(Character.toChars(cp)), Form.NFD);
+        for (int j = 0; j < nfd.length(); ) {
+          int c = nfd.codePointAt(j);
+          j += Character.charCount(c);
+          if (CharClasses.isBertNonspacingMark(c)) continue;
+          emitCased(c, change, out);
+        }
       }
     } else {
-      appendCased(cp, start, end, out);
+      emitCased(cp, change, out);
     }
-    if (pad) out.append(' ', start, end);
+    if (pad) emit(' ', change, out);
+    if (change[0] == 0) out.drop(); // everything stripped: the character is removed
   }
 
-  private void appendCased(int cp, int start, int end, NormalizedText out) {
+  private void emitCased(int cp, int[] change, NormalizedText.Rewrite out) {
     if (!lowercase) {
-      out.appendCodePoint(cp, start, end);
-    } else if (cp == 0x130) {
+      emit(cp, change, out);
+    } else if (cp == CharClasses.LOWERCASE_EXPANDS) {
       // 'İ' is the one unconditional multi-character lowercase mapping: "i" + combining dot.
-      out.append('i', start, end);
-      out.append('\u0307', start, end);
+      emit('i', change, out);
+      emit('\u0307', change, out);
     } else {
-      out.appendCodePoint(Character.toLowerCase(cp), start, end);
+      emit(CharClasses.toLowerCase(cp), change, out);
     }
+  }
+
+  private static void emit(int cp, int[] change, NormalizedText.Rewrite out) {
+    out.emit(cp, change[0]);
+    change[0] = 1;
   }
 }

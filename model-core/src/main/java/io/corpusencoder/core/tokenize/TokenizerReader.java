@@ -2,168 +2,213 @@ package io.corpusencoder.core.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.corpusencoder.core.tokenize.BertTokenizer.SpecialTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Builds a {@link BertTokenizer} from a Hugging Face tokenizer.json (BertNormalizer,
- * BertPreTokenizer, WordPiece, BertProcessing or TemplateProcessing) or from a BERT vocab.txt with
- * an optional tokenizer_config.json. Anything else fails here, at load time, naming the field.
+ * Builds a {@link Tokenizer} from a Hugging Face tokenizer.json, component by component as the
+ * file names them (nested Sequences included), or from a BERT vocab.txt with an optional
+ * tokenizer_config.json. A component we do not implement fails here, at load time, naming its
+ * type and JSON path: nothing falls back to something close.
  *
  * <p>The file's own "truncation" and "padding" sections are ignored on purpose: the maximum length
- * is the model's, given per call, and the encoder never needs padding.
+ * is the model's, given per call, and the encoder never needs padding. The decoder is not used.
  */
 public final class TokenizerReader {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static final String NORMALIZERS = "BertNormalizer, Sequence, Lowercase, NFC, NFD, NFKC, NFKD,"
+      + " Strip, StripAccents, Replace, Prepend, Precompiled, ByteLevel";
+  static final String PRE_TOKENIZERS = "BertPreTokenizer, Sequence, Whitespace, WhitespaceSplit,"
+      + " Metaspace, Split, ByteLevel, Digits, Punctuation";
+  static final String MODELS = "WordPiece, Unigram, BPE";
+  static final String POST_PROCESSORS =
+      "BertProcessing, RobertaProcessing, TemplateProcessing, ByteLevel, Sequence";
+
   private TokenizerReader() {}
 
   /** Reads tokenizer.json from a file. */
-  public static BertTokenizer readTokenizerJson(Path file) throws IOException {
+  public static Tokenizer readTokenizerJson(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       return readTokenizerJson(in, file.toString());
     }
   }
 
   /** Reads tokenizer.json from a stream; {@code source} names it in errors. */
-  public static BertTokenizer readTokenizerJson(InputStream in, String source) throws IOException {
-    JsonNode root;
+  public static Tokenizer readTokenizerJson(InputStream in, String source) throws IOException {
+    JsonNode tree;
     try {
-      root = JSON.readTree(in);
+      tree = JSON.readTree(in);
     } catch (IOException e) {
       throw new IOException(source + ": not readable as JSON: " + e.getMessage(), e);
     }
-    if (root == null || !root.isObject()) {
+    if (tree == null || !tree.isObject()) {
       throw new IllegalArgumentException(source + ": expected a JSON object");
     }
-    JsonNode model = root.path("model");
-    String modelType = model.path("type").asText("");
-    if (!modelType.equals("WordPiece")) {
-      throw new IllegalArgumentException(source + ": model.type \"" + modelType
-          + "\" is not supported; expected \"WordPiece\" (BERT-family tokenizers)");
-    }
-    JsonNode vocabNode = model.path("vocab");
-    if (!vocabNode.isObject() || vocabNode.isEmpty()) {
-      throw new IllegalArgumentException(source + ": model.vocab must be a non-empty object");
-    }
-    Map<String, Integer> map = new HashMap<>(vocabNode.size() * 2);
-    for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().canConvertToInt()) {
-        throw new IllegalArgumentException(
-            source + ": model.vocab[\"" + e.getKey() + "\"] must be an integer id");
-      }
-      map.put(e.getKey(), e.getValue().intValue());
-    }
-    Vocab vocab = new Vocab(map, source);
-    String unk = model.path("unk_token").asText("[UNK]");
-    int unkId = vocab.id(unk);
-    if (unkId < 0) {
-      throw new IllegalArgumentException(
-          source + ": model.unk_token \"" + unk + "\" is not in the vocabulary");
-    }
-    WordPieceTokenizer wp = new WordPieceTokenizer(vocab, unkId,
-        model.path("continuing_subword_prefix").asText("##"),
-        model.path("max_input_chars_per_word").asInt(100));
-
-    BertNormalizer normalizer = readNormalizer(root.path("normalizer"), source);
-    JsonNode pre = root.path("pre_tokenizer");
-    String preType = pre.path("type").asText("");
-    if (!preType.equals("BertPreTokenizer")) {
-      throw new IllegalArgumentException(source + ": pre_tokenizer.type \"" + preType
-          + "\" is not supported; expected \"BertPreTokenizer\"");
-    }
+    JsonField root = JsonField.root(source, tree);
+    TokenModel model = readModel(root.get("model"));
+    Normalizer normalizer = readNormalizer(root.get("normalizer"));
+    PreTokenizer pre = readPreTokenizer(root.get("pre_tokenizer"));
     List<AddedToken> added = new ArrayList<>();
-    for (JsonNode t : root.path("added_tokens")) {
-      String content = t.path("content").asText("");
-      if (content.isEmpty() || !t.path("id").canConvertToInt()) {
-        throw new IllegalArgumentException(
-            source + ": added_tokens entry needs a non-empty content and an integer id: " + t);
-      }
-      added.add(new AddedToken(t.path("id").intValue(), content,
-          t.path("single_word").asBoolean(false), t.path("lstrip").asBoolean(false),
-          t.path("rstrip").asBoolean(false), t.path("normalized").asBoolean(false),
-          t.path("special").asBoolean(false)));
+    for (JsonField t : root.get("added_tokens").elements()) {
+      String content = t.get("content").string();
+      if (content.isEmpty()) throw t.get("content").error("a non-empty string");
+      int id = t.get("id").integer();
+      if (id < 0) throw t.get("id").error("an id >= 0");
+      added.add(new AddedToken(id, content, t.get("single_word").bool(false),
+          t.get("lstrip").bool(false), t.get("rstrip").bool(false),
+          t.get("normalized").bool(false), t.get("special").bool(false)));
     }
-    SpecialTemplate template = readPostProcessor(root.path("post_processor"), vocab, source);
-    return new BertTokenizer(normalizer, wp, added, template);
+    PostProcessing post = readPostProcessor(root.get("post_processor"));
+    return new Tokenizer(normalizer, pre, model, added, post.template, post.trim);
   }
 
-  private static BertNormalizer readNormalizer(JsonNode n, String source) {
-    String type = n.path("type").asText("");
-    if (!type.equals("BertNormalizer")) {
-      throw new IllegalArgumentException(source + ": normalizer.type \"" + type
-          + "\" is not supported; expected \"BertNormalizer\"");
-    }
-    boolean lowercase = n.path("lowercase").asBoolean(true);
-    JsonNode strip = n.path("strip_accents");
-    // strip_accents null means "follow lowercase", as in HF.
-    boolean stripAccents = strip.isBoolean() ? strip.booleanValue() : lowercase;
-    return new BertNormalizer(n.path("clean_text").asBoolean(true),
-        n.path("handle_chinese_chars").asBoolean(true), stripAccents, lowercase);
+  static TokenModel readModel(JsonField m) {
+    if (m.isAbsent()) throw m.error("an object with a \"type\"");
+    String type = m.has("type") ? m.type() : guessLegacyModelType(m);
+    return switch (type) {
+      case "WordPiece" -> WordPieceTokenizer.fromJson(m);
+      case "Unigram" -> UnigramModel.fromJson(m);
+      case "BPE" -> BpeModel.fromJson(m);
+      default -> throw m.unsupported("model", MODELS);
+    };
   }
 
-  private static SpecialTemplate readPostProcessor(JsonNode p, Vocab vocab, String source) {
-    if (p.isMissingNode() || p.isNull()) return SpecialTemplate.none();
-    String type = p.path("type").asText("");
-    switch (type) {
-      case "BertProcessing": {
-        int cls = p.path("cls").path(1).asInt(-1);
-        int sep = p.path("sep").path(1).asInt(-1);
-        if (cls < 0 || sep < 0) {
-          throw new IllegalArgumentException(
-              source + ": post_processor BertProcessing needs cls and sep as [token, id]");
+  /** Old files omit model.type; HF tells the models apart by their fields. */
+  private static String guessLegacyModelType(JsonField m) {
+    if (m.has("merges")) return "BPE";
+    if (m.has("continuing_subword_prefix") || m.has("max_input_chars_per_word")) {
+      return "WordPiece";
+    }
+    if (m.get("vocab").node().isArray()) return "Unigram";
+    throw m.error("a model with a \"type\" (" + MODELS + ")");
+  }
+
+  static Normalizer readNormalizer(JsonField n) {
+    if (n.isAbsent()) return null;
+    return switch (n.type()) {
+      case "BertNormalizer" -> BertNormalizer.fromJson(n);
+      case "Sequence" -> {
+        List<Normalizer> parts = new ArrayList<>();
+        for (JsonField p : n.get("normalizers").elements()) {
+          Normalizer part = readNormalizer(p);
+          if (part != null) parts.add(part);
         }
-        return SpecialTemplate.bert(cls, sep);
+        yield parts.size() == 1 ? parts.get(0) : new NormalizerSequence(parts);
+      }
+      case "Lowercase" -> new Lowercase();
+      case "NFC", "NFD", "NFKC", "NFKD" -> new UnicodeNormalizer(n.type());
+      case "Strip" -> new Strip(n.get("strip_left").bool(true), n.get("strip_right").bool(true));
+      case "StripAccents" -> new StripAccents();
+      case "Replace" -> Replace.fromJson(n);
+      case "Prepend" -> new Prepend(n.get("prepend").string());
+      case "ByteLevel" -> new ByteLevelNormalizer();
+      case "Precompiled" -> PrecompiledNormalizer.fromJson(n);
+      default -> throw n.unsupported("normalizer", NORMALIZERS);
+    };
+  }
+
+  static PreTokenizer readPreTokenizer(JsonField p) {
+    if (p.isAbsent()) return null;
+    return switch (p.type()) {
+      case "BertPreTokenizer" -> new BertPreTokenizer();
+      case "Sequence" -> {
+        List<PreTokenizer> parts = new ArrayList<>();
+        for (JsonField q : p.get("pretokenizers").elements()) {
+          PreTokenizer part = readPreTokenizer(q);
+          if (part != null) parts.add(part);
+        }
+        yield new PreTokenizerSequence(parts);
+      }
+      case "Metaspace" -> Metaspace.fromJson(p);
+      case "WhitespaceSplit" -> new WhitespaceSplit();
+      case "Whitespace" -> new WhitespacePreTokenizer();
+      case "ByteLevel" -> ByteLevelPreTokenizer.fromJson(p);
+      case "Split" -> SplitPreTokenizer.fromJson(p);
+      case "Digits" -> new Digits(p.get("individual_digits").bool(false));
+      case "Punctuation" -> new Punctuation(
+          SplitBehavior.fromJson(p.get("behavior").string("Isolated"), p.get("behavior").path()));
+      default -> throw p.unsupported("pre_tokenizer", PRE_TOKENIZERS);
+    };
+  }
+
+  /** What a post-processor does to one sequence. */
+  private record PostProcessing(SpecialTemplate template, Tokenizer.OffsetTrim trim) {}
+
+  private static PostProcessing readPostProcessor(JsonField p) {
+    if (p.isAbsent()) return new PostProcessing(SpecialTemplate.none(), null);
+    switch (p.type()) {
+      case "BertProcessing":
+        return new PostProcessing(
+            SpecialTemplate.around(tokenPairId(p.get("cls")), tokenPairId(p.get("sep"))), null);
+      case "RobertaProcessing": {
+        SpecialTemplate t =
+            SpecialTemplate.around(tokenPairId(p.get("cls")), tokenPairId(p.get("sep")));
+        boolean trim = p.get("trim_offsets").bool(true);
+        return new PostProcessing(t,
+            trim ? new Tokenizer.OffsetTrim(p.get("add_prefix_space").bool(true)) : null);
+      }
+      case "ByteLevel": {
+        boolean trim = p.get("trim_offsets").bool(true);
+        return new PostProcessing(SpecialTemplate.none(),
+            trim ? new Tokenizer.OffsetTrim(p.get("add_prefix_space").bool(true)) : null);
       }
       case "TemplateProcessing":
-        return readTemplate(p, source);
+        return new PostProcessing(readTemplate(p), null);
+      case "Sequence": {
+        SpecialTemplate template = SpecialTemplate.none();
+        Tokenizer.OffsetTrim trim = null;
+        boolean haveTemplate = false;
+        for (JsonField q : p.get("processors").elements()) {
+          PostProcessing part = readPostProcessor(q);
+          if (part.template.count() > 0 || part.template.sequenceTypeId() != 0) {
+            if (haveTemplate) throw q.error("at most one processor that adds special tokens");
+            template = part.template;
+            haveTemplate = true;
+          }
+          // HF trims the whole encoding, special tokens included, in the sequence's order; their
+          // spans are [0, 0) and stay so, so trimming the content first gives the same spans.
+          if (part.trim != null) trim = part.trim;
+        }
+        return new PostProcessing(template, trim);
+      }
       default:
-        throw new IllegalArgumentException(source + ": post_processor.type \"" + type
-            + "\" is not supported; expected BertProcessing or TemplateProcessing");
+        throw p.unsupported("post_processor", POST_PROCESSORS);
     }
   }
 
-  private static SpecialTemplate readTemplate(JsonNode p, String source) {
-    JsonNode single = p.path("single");
+  /** A [token, id] pair as BertProcessing and RobertaProcessing write cls and sep. */
+  private static int tokenPairId(JsonField pair) {
+    if (!pair.node().isArray() || pair.node().size() != 2) throw pair.error("[token, id]");
+    return pair.get(1).integer();
+  }
+
+  private static SpecialTemplate readTemplate(JsonField p) {
     List<Integer> preIds = new ArrayList<>(), preTypes = new ArrayList<>();
     List<Integer> sufIds = new ArrayList<>(), sufTypes = new ArrayList<>();
     int seqType = -1;
-    for (JsonNode item : single) {
+    for (JsonField item : p.get("single").elements()) {
       if (item.has("Sequence")) {
-        if (seqType >= 0) {
-          throw new IllegalArgumentException(
-              source + ": post_processor.single has more than one Sequence");
-        }
-        seqType = item.path("Sequence").path("type_id").asInt(0);
+        if (seqType >= 0) throw item.error("the only Sequence item of the template");
+        seqType = item.get("Sequence").get("type_id").integer(0);
       } else if (item.has("SpecialToken")) {
-        String id = item.path("SpecialToken").path("id").asText();
-        int typeId = item.path("SpecialToken").path("type_id").asInt(0);
-        JsonNode ids = p.path("special_tokens").path(id).path("ids");
-        if (!ids.isArray() || ids.isEmpty()) {
-          throw new IllegalArgumentException(source + ": post_processor.special_tokens has no ids "
-              + "for \"" + id + "\"");
-        }
-        for (JsonNode i : ids) {
-          (seqType < 0 ? preIds : sufIds).add(i.intValue());
+        String id = item.get("SpecialToken").get("id").string();
+        int typeId = item.get("SpecialToken").get("type_id").integer(0);
+        JsonField ids = p.get("special_tokens").get(id).get("ids");
+        if (ids.elements().isEmpty()) throw ids.error("a non-empty list of ids for \"" + id + "\"");
+        for (JsonField i : ids.elements()) {
+          (seqType < 0 ? preIds : sufIds).add(i.integer());
           (seqType < 0 ? preTypes : sufTypes).add(typeId);
         }
       } else {
-        throw new IllegalArgumentException(
-            source + ": post_processor.single item not understood: " + item);
+        throw item.error("{\"Sequence\": ...} or {\"SpecialToken\": ...}");
       }
     }
-    if (seqType < 0) {
-      throw new IllegalArgumentException(source + ": post_processor.single has no Sequence");
-    }
+    if (seqType < 0) throw p.get("single").error("a template with a Sequence item");
     return new SpecialTemplate(toArray(preIds), toArray(preTypes), seqType, toArray(sufIds),
         toArray(sufTypes));
   }
@@ -176,8 +221,7 @@ public final class TokenizerReader {
    * A classic BERT tokenizer from vocab.txt; {@code tokenizerConfig} (tokenizer_config.json, may
    * be null or absent) supplies do_lower_case, strip_accents and tokenize_chinese_chars.
    */
-  public static BertTokenizer readVocabTxt(Path vocabTxt, Path tokenizerConfig)
-      throws IOException {
+  public static Tokenizer readVocabTxt(Path vocabTxt, Path tokenizerConfig) throws IOException {
     Vocab vocab = Vocab.readTxt(vocabTxt);
     boolean lower = true;
     Boolean strip = null;
@@ -207,7 +251,8 @@ public final class TokenizerReader {
     }
     BertNormalizer normalizer =
         new BertNormalizer(true, chinese, strip == null ? lower : strip, lower);
-    return new BertTokenizer(normalizer, new WordPieceTokenizer(vocab, vocab.id(unk), "##", 100),
-        added, SpecialTemplate.bert(vocab.id(cls), vocab.id(sep)));
+    return new Tokenizer(normalizer, new BertPreTokenizer(),
+        new WordPieceTokenizer(vocab, vocab.id(unk), "##", 100), added,
+        SpecialTemplate.around(vocab.id(cls), vocab.id(sep)), null);
   }
 }

@@ -34,6 +34,31 @@ public final class Vocab implements Serializable {
     }
   }
 
+  /** Ids are list positions; a repeated token maps to its last position, as in HF. */
+  static Vocab ofList(String[] tokens) {
+    return new Vocab(tokens);
+  }
+
+  private Vocab(String[] tokens) {
+    this.tokens = tokens.clone();
+    this.ids = new HashMap<>(tokens.length * 2);
+    for (int i = 0; i < tokens.length; i++) ids.put(tokens[i], i);
+  }
+
+  /** A {"token": id, ...} object (WordPiece's and BPE's model.vocab). */
+  static Vocab fromJsonObject(JsonField v) {
+    if (!v.node().isObject() || v.node().isEmpty()) throw v.error("a non-empty {token: id} object");
+    Map<String, Integer> map = new HashMap<>(v.node().size() * 2);
+    for (var it = v.node().fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToInt()) {
+        throw v.get(e.getKey()).error("an integer id");
+      }
+      map.put(e.getKey(), e.getValue().intValue());
+    }
+    return new Vocab(map, v.source() + ": " + v.path());
+  }
+
   /** Reads a BERT vocab.txt: one token per line, the id is the line number. */
   public static Vocab readTxt(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

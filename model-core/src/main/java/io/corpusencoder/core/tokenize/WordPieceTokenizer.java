@@ -1,7 +1,5 @@
 package io.corpusencoder.core.tokenize;
 
-import java.io.Serializable;
-
 /**
  * Greedy longest-match-first WordPiece over one pre-tokenized word, as HF tokenizers' WordPiece
  * model: continuation pieces carry {@code continuingSubwordPrefix}; a word longer than
@@ -10,7 +8,7 @@ import java.io.Serializable;
  */
 public record WordPieceTokenizer(
     Vocab vocab, int unkId, String continuingSubwordPrefix, int maxInputCharsPerWord)
-    implements Serializable {
+    implements TokenModel {
 
   public WordPieceTokenizer {
     if (unkId < 0) throw new IllegalArgumentException("unknown-token id must be >= 0");
@@ -20,12 +18,24 @@ public record WordPieceTokenizer(
     }
   }
 
-  /**
-   * Appends the pieces of {@code text[from, to)} (one word, in normalized units) to {@code out};
-   * each piece's span is in the same units.
-   */
-  void tokenizeWord(CharSequence text, int from, int to, TokenList out) {
-    String word = text.subSequence(from, to).toString();
+  /** From tokenizer.json's model section ("type": "WordPiece"). */
+  static WordPieceTokenizer fromJson(JsonField m) {
+    Vocab vocab = Vocab.fromJsonObject(m.get("vocab"));
+    JsonField unkField = m.get("unk_token");
+    String unk = unkField.string("[UNK]");
+    int unkId = vocab.id(unk);
+    if (unkId < 0) throw unkField.error("a token of the vocabulary");
+    int maxChars = m.get("max_input_chars_per_word").integer(100);
+    if (maxChars <= 0) throw m.get("max_input_chars_per_word").error("a count > 0");
+    return new WordPieceTokenizer(
+        vocab, unkId, m.get("continuing_subword_prefix").string("##"), maxChars);
+  }
+
+  @Override
+  public void tokenize(NormalizedText piece, TokenList out) {
+    String word = piece.toString();
+    int from = 0;
+    int to = word.length();
     int nChars = word.codePointCount(0, word.length());
     if (nChars > maxInputCharsPerWord) {
       out.add(unkId, from, to);

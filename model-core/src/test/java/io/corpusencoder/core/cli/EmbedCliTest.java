@@ -63,6 +63,55 @@ class EmbedCliTest {
     assertEquals(16, longOne.get("n_tokens").asInt());
   }
 
+  /** --tokenize against Hugging Face tokenizers (Rust, via DJL) on the same tokenizer.json. */
+  @Test
+  void tokenizeWritesIdsTokensAndOffsetsAsHuggingFace() throws Exception {
+    Path tj = tmp.resolve("tokenizer.json");
+    try (var in = getClass().getClassLoader().getResourceAsStream("e5-small-v2-tokenizer.json")) {
+      Files.copy(in, tj);
+    }
+    List<String> texts = List.of("Héllo, wörld! 😀 naïve café", "", "日本語のテキスト",
+        "a [SEP] b [MASK]", "lorem ipsum ".repeat(30) + "x".repeat(300) + " tail");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < texts.size(); i++) {
+      lines.append(JSON.createObjectNode().put("id", i).put("text", texts.get(i))).append('\n');
+    }
+    Path in = tmp.resolve("t.jsonl");
+    Files.writeString(in, lines);
+    Path out = tmp.resolve("t-out.jsonl");
+    assertEquals(0, EmbedCli.run(new String[] {"--model", tj.toString(), "--tokenize",
+        "--max-length", "12", "--input", in.toString(), "--output", out.toString()}));
+    List<String> got = Files.readAllLines(out);
+    assertEquals(texts.size(), got.size());
+    try (var ref = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.builder()
+        .optTokenizerPath(tj).optPadding(false).optTruncation(true).optMaxLength(12).build()) {
+      for (int i = 0; i < texts.size(); i++) {
+        String text = texts.get(i);
+        JsonNode line = JSON.readTree(got.get(i));
+        var expected = ref.encode(text);
+        assertEquals(i, line.get("id").asInt());
+        assertEquals(java.util.Arrays.toString(expected.getIds()).replace(" ", ""),
+            line.get("token_ids").toString(), text);
+        assertEquals(String.join(",", expected.getTokens()), String.join(",",
+            JSON.convertValue(line.get("tokens"), String[].class)), text);
+        var spans = expected.getCharTokenSpans();
+        for (int t = 0; t < spans.length; t++) {
+          JsonNode o = line.get("offsets").get(t);
+          int s = spans[t] == null ? 0 : text.offsetByCodePoints(0, spans[t].getStart());
+          int e = spans[t] == null ? 0 : text.offsetByCodePoints(0, spans[t].getEnd());
+          assertEquals("[" + s + "," + e + "]", o.toString(), "token " + t + " of " + text);
+        }
+        assertEquals(expected.exceedMaxLength(), line.get("truncated").asBoolean());
+      }
+    }
+    // Without --max-length nothing is cut.
+    assertEquals(0, EmbedCli.run(new String[] {"--model", tj.toString(), "--tokenize",
+        "--input", in.toString(), "--output", out.toString()}));
+    JsonNode last = JSON.readTree(Files.readAllLines(out).get(4));
+    assertFalse(last.get("truncated").asBoolean());
+    assertTrue(last.get("token_ids").size() > 12);
+  }
+
   @Test
   void rejectsBadOptionsByName() {
     var e = assertThrows(IllegalArgumentException.class,

@@ -155,10 +155,10 @@ class ModelLoaderTest {
   void unsupportedTokenizerFailsAtLoadTime() throws Exception {
     Path dir = TinyModelDir.write(tmp.resolve("tok"));
     Path tj = dir.resolve("tokenizer.json");
-    Files.writeString(tj, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}},"
-        + " \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"ByteLevel\"}}");
+    Files.writeString(tj, "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}},"
+        + " \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"Whitespace\"}}");
     var e = assertThrows(IllegalArgumentException.class, () -> ModelLoader.load(dir.toString()));
-    assertEquals(tj + ": model.type \"BPE\" is not supported; expected \"WordPiece\" "
-        + "(BERT-family tokenizers)", e.getMessage());
+    assertEquals(tj + ": model is a model of type \"WordLevel\", which Corpus Encoder does not "
+        + "implement; supported: WordPiece, Unigram, BPE", e.getMessage());
   }
 }

@@ -1,0 +1,121 @@
+package io.corpusencoder.core.tokenize;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Compares our tokenizer with Hugging Face tokenizers (the Rust library through DJL) on the same
+ * tokenizer.json: ids, type ids, attention mask, truncation flag and every token's span (HF's
+ * code-point spans against ours converted from UTF-16).
+ */
+final class HfParity implements AutoCloseable {
+  final Tokenizer ours;
+  final HuggingFaceTokenizer ref;
+  final int maxLength;
+
+  private HfParity(Tokenizer ours, HuggingFaceTokenizer ref, int maxLength) {
+    this.ours = ours;
+    this.ref = ref;
+    this.maxLength = maxLength;
+  }
+
+  /** Both tokenizers from one tokenizer.json on the test classpath, copied to {@code dir}. */
+  static HfParity open(String resource, Path dir, int maxLength) throws IOException {
+    Path file = dir.resolve(resource.replace('/', '_'));
+    try (InputStream in = HfParity.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) throw new IOException("test resource " + resource + " is missing");
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return open(file, maxLength);
+  }
+
+  static HfParity open(Path file, int maxLength) throws IOException {
+    Tokenizer ours = TokenizerReader.readTokenizerJson(file);
+    HuggingFaceTokenizer ref = HuggingFaceTokenizer.builder().optTokenizerPath(file)
+        .optPadding(false).optTruncation(true).optMaxLength(maxLength).build();
+    return new HfParity(ours, ref, maxLength);
+  }
+
+  /** A description of the first difference on {@code text}, or null when all agree. */
+  String compare(String text) {
+    return compare(text, ref.encode(text));
+  }
+
+  /** Compares in batches (the reference is faster so); one entry per text, null when equal. */
+  String[] compareAll(List<String> texts) {
+    ai.djl.huggingface.tokenizers.Encoding[] expected = ref.batchEncode(texts);
+    String[] out = new String[texts.size()];
+    for (int i = 0; i < out.length; i++) out[i] = compare(texts.get(i), expected[i]);
+    return out;
+  }
+
+  String compare(String text, ai.djl.huggingface.tokenizers.Encoding expected) {
+    Encoding actual;
+    try {
+      actual = ours.encode(text, maxLength);
+    } catch (RuntimeException e) {
+      return "ours threw " + e + " on " + escape(text);
+    }
+    long[] expIds = expected.getIds();
+    int[] ids = actual.ids();
+    if (!Arrays.equals(expIds, Arrays.stream(ids).asLongStream().toArray())) {
+      return "ids differ on " + escape(text) + "\n   hf: " + Arrays.toString(expected.getTokens())
+          + "\n  our: " + Arrays.toString(tokens(ids));
+    }
+    if (!Arrays.equals(expected.getTypeIds(),
+        Arrays.stream(actual.typeIds()).asLongStream().toArray())) {
+      return "type ids differ on " + escape(text);
+    }
+    if (!Arrays.equals(expected.getAttentionMask(),
+        Arrays.stream(actual.attentionMask()).asLongStream().toArray())) {
+      return "attention mask differs on " + escape(text);
+    }
+    if (expected.exceedMaxLength() != actual.truncated()) {
+      return "truncation flag: hf " + expected.exceedMaxLength() + " ours " + actual.truncated()
+          + " on " + escape(text);
+    }
+    CharSpan[] spans = expected.getCharTokenSpans();
+    for (int t = 0; t < ids.length; t++) {
+      int s = text.codePointCount(0, actual.starts()[t]);
+      int e = text.codePointCount(0, actual.ends()[t]);
+      int hs = spans[t] == null ? 0 : spans[t].getStart();
+      int he = spans[t] == null ? 0 : spans[t].getEnd();
+      if (s != hs || e != he) {
+        return "span of token " + t + " (" + tokens(new int[] {ids[t]})[0] + ") on "
+            + escape(text) + ": hf [" + hs + "," + he + ") ours [" + s + "," + e + ")";
+      }
+    }
+    return null;
+  }
+
+  String[] tokens(int[] ids) {
+    return Arrays.stream(ids).mapToObj(id -> ours.vocab().token(id)).toArray(String[]::new);
+  }
+
+  static String escape(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    s.codePoints().limit(160).forEach(c -> {
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT
+          || Character.getType(c) == Character.UNASSIGNED || Character.isWhitespace(c) && c != ' '
+          || Character.getType(c) == Character.PRIVATE_USE) {
+        sb.append(String.format("\\u{%x}", c));
+      } else {
+        sb.appendCodePoint(c);
+      }
+    });
+    if (s.codePointCount(0, s.length()) > 160) sb.append("...");
+    return sb.append('"').toString();
+  }
+
+  @Override
+  public void close() {
+    ref.close();
+  }
+}
