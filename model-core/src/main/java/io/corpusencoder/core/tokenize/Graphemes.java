@@ -3,7 +3,8 @@ package io.corpusencoder.core.tokenize;
 /**
  * Extended grapheme clusters exactly as Hugging Face tokenizers finds them: Rust's
  * unicode-segmentation 1.12.0 ({@code str::graphemes(true)}), the version in the tokenizers 0.21.4
- * build that DJL 0.38.0 ships, with its Unicode 16.0.0 tables. Used by {@link PrecompiledNormalizer}.
+ * build that DJL 0.38.0 ships, with its Unicode 16.0.0 tables. Used by
+ * {@link PrecompiledNormalizer}.
  *
  * <p>Not {@code \X} nor {@link java.text.BreakIterator}: Java 17's are Unicode 13 and know neither
  * the Indic conjunct rule GB9c (Unicode 15.1) nor the later property changes, and a grapheme that

@@ -48,7 +48,8 @@ final class PrecompiledCharsmap implements Serializable {
    */
   static PrecompiledCharsmap parse(byte[] blob) {
     if (blob.length < 4) {
-      throw new IllegalArgumentException("it has " + blob.length + " bytes, not even the trie size");
+      throw new IllegalArgumentException(
+          "it has " + blob.length + " bytes, not even the trie size");
     }
     ByteBuffer in = ByteBuffer.wrap(blob).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     long trieBytes = in.getInt() & 0xFFFFFFFFL;

@@ -4,8 +4,9 @@ import java.util.Base64;
 
 /**
  * Hugging Face's Precompiled normalizer: SentencePiece's precompiled charsmap (XLM-RoBERTa, T5,
- * multilingual-e5...), bit-exact with tokenizers 0.21-0.23 (normalizers/precompiled.rs) and the
- * spm_precompiled crate it uses, quirks included:
+ * multilingual-e5...), text and spans exactly as tokenizers 0.21.4 (the version DJL 0.38.0 ships;
+ * normalizers/precompiled.rs is unchanged up to 0.23) and its spm_precompiled 0.1.4 crate give
+ * them, quirks included:
  *
  * <ul>
  *   <li>The text is cut into extended grapheme clusters ({@link Graphemes}, as the Rust
@@ -18,8 +19,8 @@ import java.util.Base64;
  *       one, extra ones are insertions, and when the replacement is shorter the difference is
  *       added to the change of the LAST entry so far, which may belong to an earlier character
  *       or, after an expansion, turn an insertion into a replacement. A removal before any entry
- *       (the text starts with a character mapped to nothing) is lost, so the next character
- *       takes the removed one's span and the text's last characters are dropped instead.
+ *       (the text starts with a character mapped to nothing) is lost: the next character then
+ *       takes the removed one's span, the one after it the next character's, and so on.
  *   <li>The change list is applied (HF's {@code transform}) to the normalized range of the
  *       whole original, which starts at the first unit whose span is not empty, and only when
  *       some lookup matched.
@@ -39,11 +40,15 @@ public final class PrecompiledNormalizer implements Normalizer {
 
   /**
    * From tokenizer.json: {@code precompiled_charsmap} must be a standard, padded base64 string of
-   * a charsmap the crate can read (an empty or absent one is an error in HF too).
+   * a charsmap the crate can read (absent, null or empty fail in HF too, which panics on them).
+   * Stricter than HF in one way: a trie that would lead a lookup out of bounds (where HF panics
+   * on the first text that reaches it) is refused here, when the file is read.
    */
   public static PrecompiledNormalizer fromJson(JsonField n) {
     JsonField f = n.get("precompiled_charsmap");
-    if (!f.node().isTextual()) throw f.error("a base64 string (a SentencePiece precompiled charsmap)");
+    if (!f.node().isTextual()) {
+      throw f.error("a base64 string (a SentencePiece precompiled charsmap)");
+    }
     String text = f.node().textValue();
     byte[] blob;
     try {
