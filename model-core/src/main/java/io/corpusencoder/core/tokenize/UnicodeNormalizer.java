@@ -1,13 +1,22 @@
 package io.corpusencoder.core.tokenize;
 
 import java.text.Normalizer.Form;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * HF's NFC, NFD, NFKC and NFKD normalizers. Spans follow HF's rule: a character that decomposes
- * keeps its span on every part. Where characters compose into one, the result takes the span of
- * the first (the starter), as HF's composition replaces it and removes the others.
+ * HF's NFC, NFD, NFKC and NFKD normalizers, spans included. HF runs the normalization as a stream
+ * of (character, change) pairs (unicode-normalization-alignments, Unicode 9.0): a decomposed
+ * character's first part replaces it (change 0) and the others are inserted (change 1);
+ * canonical reordering sorts the pairs by combining class, changes travelling with their
+ * characters; a composition replaces the starter and absorbs the other character, adding their
+ * changes minus one. The spans follow from replaying the changes in output order, so they are
+ * computed here by the same algorithm, with Java's decompositions and compositions limited to
+ * characters Unicode 9.0 assigns, and Unicode 9.0's combining classes.
  */
 public record UnicodeNormalizer(Form form) implements Normalizer {
+  private static final ConcurrentHashMap<Long, Integer> COMPOSITIONS = new ConcurrentHashMap<>();
 
   public UnicodeNormalizer(String type) {
     this(Form.valueOf(type));
@@ -17,98 +26,122 @@ public record UnicodeNormalizer(Form form) implements Normalizer {
   public NormalizedText normalize(NormalizedText in) {
     String s = in.toString();
     if (java.text.Normalizer.isNormalized(s, form)) return in;
+    boolean compat = form == Form.NFKC || form == Form.NFKD;
+    List<int[]> pairs = decompose(s, compat);
+    if (form == Form.NFC || form == Form.NFKC) pairs = recompose(pairs);
     NormalizedText.Rewrite out = in.rewrite(0);
-    int n = in.length();
-    int i = 0;
-    while (i < n) {
-      // A segment: one character and the combining characters after it.
-      int end = i + Character.charCount(in.codePointAt(i));
-      while (end < n && continuesSegment(in.codePointAt(end))) {
-        end += Character.charCount(in.codePointAt(end));
-      }
-      String seg = s.substring(i, end);
-      String whole = java.text.Normalizer.normalize(seg, form);
-      StringBuilder perChar = new StringBuilder();
-      for (int j = 0; j < seg.length(); ) {
-        int c = seg.codePointAt(j);
-        j += Character.charCount(c);
-        perChar.append(java.text.Normalizer.normalize(new String(Character.toChars(c)), form));
-      }
-      if (whole.contentEquals(perChar)) {
-        // No composition or reordering across characters: each maps on its own.
-        for (int j = 0; j < seg.length(); ) {
-          int c = seg.codePointAt(j);
-          j += Character.charCount(c);
-          emitAll(java.text.Normalizer.normalize(new String(Character.toChars(c)), form), out);
-        }
-      } else {
-        emitComposed(seg, i, whole, out);
-        out.skipTo(end);
-      }
-      i = end;
-    }
+    for (int[] p : pairs) out.emit(p[0], p[1]);
     return out.done();
   }
 
-  private static boolean continuesSegment(int cp) {
-    return StripAccents.isCombiningMark(cp) || (cp >= 0x1160 && cp <= 0x11FF)
-        || (cp >= 0xD7B0 && cp <= 0xD7FF);
-  }
-
-  /** One input character's output: the first replaces it, the others are inserted. */
-  private static void emitAll(String parts, NormalizedText.Rewrite out) {
-    if (parts.isEmpty()) {
-      out.drop();
-      return;
-    }
-    int change = 0;
-    for (int j = 0; j < parts.length(); ) {
-      int c = parts.codePointAt(j);
-      j += Character.charCount(c);
-      out.emit(c, change);
-      change = 1;
-    }
-  }
-
-  /**
-   * A segment whose characters compose or reorder: each output character takes the span of the
-   * input character its decomposition starts with (HF: a composition replaces the starter and
-   * removes what it absorbed), found in order among the input characters' decompositions.
-   */
-  private void emitComposed(String seg, int segStart, String whole, NormalizedText.Rewrite out) {
-    Form decomposing = form == Form.NFKC || form == Form.NFKD ? Form.NFKD : Form.NFD;
-    java.util.List<int[]> parts = new java.util.ArrayList<>(); // {code point, input unit}
-    for (int j = 0; j < seg.length(); ) {
-      int c = seg.codePointAt(j);
-      String d = java.text.Normalizer.normalize(new String(Character.toChars(c)), decomposing);
-      for (int k = 0; k < d.length(); ) {
-        int p = d.codePointAt(k);
+  /** Full decomposition with (code point, change) pairs, canonically reordered. */
+  private static List<int[]> decompose(String s, boolean compat) {
+    Form f = compat ? Form.NFKD : Form.NFD;
+    List<int[]> out = new ArrayList<>(s.length() + 8);
+    int pending = 0; // out[pending..] not yet sorted
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      String parts = UnicodeTables.contains(UnicodeTables.ASSIGNED_9, cp)
+          ? java.text.Normalizer.normalize(new String(Character.toChars(cp)), f)
+          : new String(Character.toChars(cp));
+      boolean first = true;
+      for (int k = 0; k < parts.length(); ) {
+        int p = parts.codePointAt(k);
         k += Character.charCount(p);
-        parts.add(new int[] {p, segStart + j});
-      }
-      j += Character.charCount(c);
-    }
-    boolean[] used = new boolean[parts.size()];
-    int lastUnit = segStart;
-    for (int j = 0; j < whole.length(); ) {
-      int c = whole.codePointAt(j);
-      j += Character.charCount(c);
-      String d = java.text.Normalizer.normalize(new String(Character.toChars(c)), Form.NFD);
-      int unit = -1;
-      for (int k = 0; k < d.length(); ) {
-        int p = d.codePointAt(k);
-        k += Character.charCount(p);
-        for (int q = 0; q < parts.size(); q++) {
-          if (!used[q] && parts.get(q)[0] == p) {
-            used[q] = true;
-            if (unit < 0) unit = parts.get(q)[1];
-            break;
-          }
+        if (CombiningClasses.of(p) == 0) {
+          sortPending(out, pending);
+          pending = out.size();
         }
+        out.add(new int[] {p, first ? 0 : 1});
+        first = false;
       }
-      if (unit < 0) unit = lastUnit; // not traceable: as an insertion after the last one
-      out.emitFrom(c, unit);
-      lastUnit = unit;
     }
+    sortPending(out, pending);
+    return out;
+  }
+
+  /** Stable sort of out[from..] by combining class (insertion sort: runs are short). */
+  private static void sortPending(List<int[]> out, int from) {
+    for (int i = from + 1; i < out.size(); i++) {
+      int[] x = out.get(i);
+      int cx = CombiningClasses.of(x[0]);
+      int j = i - 1;
+      while (j >= from && CombiningClasses.of(out.get(j)[0]) > cx) {
+        out.set(j + 1, out.get(j));
+        j--;
+      }
+      out.set(j + 1, x);
+    }
+  }
+
+  /** Canonical composition of the pairs, as the stream HF uses composes them. */
+  private static List<int[]> recompose(List<int[]> in) {
+    List<int[]> out = new ArrayList<>(in.size());
+    List<int[]> buffer = new ArrayList<>();
+    int[] composee = null;
+    int lastClass = -1; // -1: none since the composee
+    for (int[] pc : in) {
+      int ch = pc[0];
+      int change = pc[1];
+      int cls = CombiningClasses.of(ch);
+      if (composee == null) {
+        if (cls != 0) {
+          out.add(pc);
+        } else {
+          composee = pc;
+        }
+        continue;
+      }
+      if (lastClass < 0) {
+        int r = compose(composee[0], ch);
+        if (r >= 0) {
+          composee = new int[] {r, composee[1] + change - 1};
+        } else if (cls == 0) {
+          out.add(composee);
+          composee = pc;
+        } else {
+          buffer.add(pc);
+          lastClass = cls;
+        }
+        continue;
+      }
+      if (lastClass >= cls) {
+        if (cls == 0) {
+          out.add(composee);
+          out.addAll(buffer);
+          buffer.clear();
+          composee = pc;
+          lastClass = -1;
+        } else {
+          buffer.add(pc);
+          lastClass = cls;
+        }
+        continue;
+      }
+      int r = compose(composee[0], ch);
+      if (r >= 0) {
+        composee = new int[] {r, composee[1] + change - 1};
+      } else {
+        buffer.add(pc);
+        lastClass = cls;
+      }
+    }
+    if (composee != null) out.add(composee);
+    out.addAll(buffer);
+    return out;
+  }
+
+  /** The primary composite of {@code a} and {@code b} in Unicode 9.0, or -1. */
+  private static int compose(int a, int b) {
+    long key = ((long) a << 21) | b;
+    Integer cached = COMPOSITIONS.get(key);
+    if (cached != null) return cached;
+    String pair = new StringBuilder().appendCodePoint(a).appendCodePoint(b).toString();
+    String c = java.text.Normalizer.normalize(pair, Form.NFC);
+    int r = c.codePointCount(0, c.length()) == 1 ? c.codePointAt(0) : -1;
+    if (r >= 0 && !UnicodeTables.contains(UnicodeTables.ASSIGNED_9, r)) r = -1;
+    if (COMPOSITIONS.size() < 65536) COMPOSITIONS.put(key, r); // pairs seen, bounded
+    return r;
   }
 }

@@ -20,12 +20,41 @@ class TokenizerParityTest {
 
   @TempDir Path tmp;
 
+  /**
+   * Real models' tokenizers, fetched by scripts/setup.sh from registry packages into
+   * ~/.cache/corpus-encoder/tokenizers: multilingual-e5-small (XLM-R Unigram, 250,002 pieces),
+   * Llama 3 and Qwen 3 (byte-level BPE, 128,000 and 151,643 tokens, Split regexes, NFC).
+   */
+  @ParameterizedTest(name = "real {0} at max length {1}")
+  @CsvSource({
+    "multilingual-e5-small, 512",
+    "multilingual-e5-small, 128",
+    "llama3, 512",
+    "qwen3, 512",
+  })
+  void realTokenizersSameAsHuggingFace(String name, int maxLength) throws Exception {
+    Path file = Path.of(System.getProperty("user.home"), ".cache", "corpus-encoder", "tokenizers",
+        name + ".json");
+    assertTrue(java.nio.file.Files.isRegularFile(file), file + " is missing: run scripts/setup.sh");
+    List<String> texts = new ArrayList<>(MultilingualTexts.all());
+    texts.addAll(TestTexts.generate(GENERATED, 42));
+    List<String> failures = new ArrayList<>();
+    try (HfParity p = HfParity.open(file, maxLength)) {
+      String[] diffs = p.compareAll(texts);
+      for (int i = 0; i < diffs.length; i++) if (diffs[i] != null) failures.add(i + ": " + diffs[i]);
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " of " + texts.size() + " differ:\n"
+        + String.join("\n", failures.subList(0, Math.min(12, failures.size()))));
+  }
+
   @ParameterizedTest(name = "{0} at max length {1}, multilingual texts {2}")
   @CsvSource({
     "all-minilm-l6-v2-tokenizer.json, 128, false",
     "all-minilm-l6-v2-tokenizer.json, 512, false",
     "bge-small-en-v1.5-tokenizer.json, 128, false",
     "e5-small-v2-tokenizer.json, 512, false",
+    "tokenize/unigram-bytefallback-tokenizer.json, 128, true",
+    "tokenize/unigram-bytefallback-tokenizer.json, 512, true",
     "tokenize/unigram-xlmr-tokenizer.json, 128, true",
     "tokenize/unigram-xlmr-tokenizer.json, 512, true",
   })
