@@ -49,10 +49,10 @@ class TokenizerParityTest {
 
   @ParameterizedTest(name = "{0} at max length {1}, multilingual texts {2}")
   @CsvSource({
-    "all-minilm-l6-v2-tokenizer.json, 128, false",
-    "all-minilm-l6-v2-tokenizer.json, 512, false",
-    "bge-small-en-v1.5-tokenizer.json, 128, false",
-    "e5-small-v2-tokenizer.json, 512, false",
+    "all-minilm-l6-v2-tokenizer.json, 128, true",
+    "all-minilm-l6-v2-tokenizer.json, 512, true",
+    "bge-small-en-v1.5-tokenizer.json, 128, true",
+    "e5-small-v2-tokenizer.json, 512, true",
     "tokenize/unigram-bytefallback-tokenizer.json, 128, true",
     "tokenize/unigram-bytefallback-tokenizer.json, 512, true",
     "tokenize/unigram-xlmr-tokenizer.json, 128, true",
