@@ -468,7 +468,9 @@ public final class BpeModel implements TokenModel {
       Arrays.fill(keys, EMPTY);
       mask = keys.length - 1;
       size = 0;
-      for (int i = 0; i < oldKeys.length; i++) if (oldKeys[i] != EMPTY) put(oldKeys[i], oldValues[i]);
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != EMPTY) put(oldKeys[i], oldValues[i]);
+      }
     }
   }
 

@@ -11,13 +11,15 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Translates a tokenizer.json regex, which HF compiles with Oniguruma (Ruby syntax, UTF-8,
- * Unicode 16.0 tables), into a {@link Pattern} that matches the same strings at the same places.
+ * Translates a tokenizer.json regex, which HF compiles with Oniguruma (its own syntax, the onig
+ * crate's default, much as Ruby's; UTF-8; Unicode 16.0 tables), into a {@link Pattern} that matches the same strings at the same places.
  *
  * <p>What differs and is translated:
  * <ul>
  *   <li>{@code \s \d \w \b \h} and their negations: Oniguruma's are Unicode (White_Space, Nd,
- *       Alphabetic+M+Nd+Pc+Join_Control) and {@code \h} is a hex digit; Java's are ASCII, and its
+ *       Alphabetic+M+Nd+Pc, without the joiners Rust's \w has; outside a character class its
+ *       \w also takes the Latin-1 superscripts and fractions (U+00B2 U+00B3 U+00B9 U+00BC-U+00BE)
+ *       from its Latin-1 table) and {@code \h} is a hex digit; Java's are ASCII, and its
  *       {@code \h} is horizontal space.
  *   <li>{@code \p{...}} general categories (and Alphabetic, White_Space, Word, Digit, Space,
  *       XDigit, ASCII, Any): Java 17's tables are Unicode 13.0, so every class is corrected to
@@ -27,13 +29,15 @@ import java.util.regex.PatternSyntaxException;
  *       that is not a quantifier (a literal), {@code (?m)} (Ruby's dot-all), {@code (?'name')}.
  *   <li>{@code ^ $ .}: Ruby's are per line with only \n ending a line: MULTILINE | UNIX_LINES.
  *   <li>{@code (?i)}: Unicode case folding (UNICODE_CASE). Oniguruma also folds one character to
- *       several (ß to ss); Java does not: such a match differs (none of the known patterns has one).
- *   <li>Script properties ({@code \p{Han}}) use Java 17's Unicode 13.0 script tables: characters
- *       added to a script since then do not match.
+ *       several (ß to ss); Java does not: such a match differs (none of the known patterns has
+ *       one).
+ *   <li>Script properties ({@code \p{Han}}, {@code \p{Hira}}), likewise corrected to Unicode 16.0
+ *       (Script, not Script_Extensions, as Oniguruma's).
  * </ul>
  * Refused at load time (an IllegalArgumentException naming the construct): POSIX brackets, \K,
- * \X, \g, \Q, absent operators, conditionals, extended mode, Ruby's {@code {n,m}+} (a repeat of a
- * repeat, not possessive), backreferences past \9, unknown escapes and properties.
+ * \X, \g, \Q, absent operators, conditionals, extended mode, {@code {n,m}+} (a repeat of a repeat,
+ * not possessive) and {@code {n}?} (optional, not lazy) in Oniguruma's syntax, backreferences past
+ * \9, unknown escapes and properties (POSIX-like ones such as Punct, Upper, Graph included).
  */
 final class OnigTranslator {
   private OnigTranslator() {}
@@ -270,21 +274,21 @@ final class OnigTranslator {
         case 'D':
           return category("Nd", true);
         case 'w':
-          return word(false);
+          return word(false, inClass);
         case 'W':
-          return word(true);
+          return word(true, inClass);
         case 'h':
           return "[0-9a-fA-F]";
         case 'H':
           return "[^0-9a-fA-F]";
         case 'p':
         case 'P':
-          return property(c == 'P');
+          return property(c == 'P', inClass);
         case 'b':
         case 'B': {
           if (inClass && c == 'b') return hex(singleCp = 8); // backspace in a class
           if (inClass) throw fail("\\B in a character class");
-          String w = word(false);
+          String w = word(false, false);
           return c == 'b'
               ? "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))"
               : "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + "))";
@@ -444,7 +448,9 @@ final class OnigTranslator {
     }
 
     private static int parseHex(String h) {
-      if (h.isEmpty() || h.length() > 8) throw new IllegalArgumentException("bad hex \"" + h + "\"");
+      if (h.isEmpty() || h.length() > 8) {
+        throw new IllegalArgumentException("bad hex \"" + h + "\"");
+      }
       int cp = Integer.parseInt(h, 16);
       if (cp > 0x10FFFF) throw new IllegalArgumentException("code point " + h + " out of range");
       return cp;
@@ -455,7 +461,7 @@ final class OnigTranslator {
     }
 
     /** \p{...} or \P{...} at i (after the letter); {@code negated} for \P. */
-    private String property(boolean negated) {
+    private String property(boolean negated, boolean inClass) {
       if (i >= p.length() || p.charAt(i) != '{') throw fail("\\p without {name}");
       int end = p.indexOf('}', i);
       if (end < 0) throw fail("unterminated \\p{");
@@ -471,13 +477,13 @@ final class OnigTranslator {
       switch (key) {
         case "alpha":
         case "alphabetic":
-          return exact("[\\p{IsAlphabetic}]", Character::isAlphabetic,
+          return exact("alpha", "[\\p{IsAlphabetic}]", Character::isAlphabetic,
               UnicodeTable::isAlphabetic, negated);
         case "whitespace":
         case "space":
           return negated ? "[^" + WHITE_SPACE + "]" : "[" + WHITE_SPACE + "]";
         case "word":
-          return word(negated);
+          return word(negated, inClass);
         case "digit":
           return category("Nd", negated);
         case "xdigit":
@@ -490,13 +496,20 @@ final class OnigTranslator {
         default:
           break;
       }
-      // A script, with Java 17's (Unicode 13.0) script tables.
+      // A script (the Script property, not Script_Extensions, as Oniguruma's \p{Han}).
+      int script = UnicodeTable.scriptIndex(name);
+      if (script <= 0) throw fail("Unicode property \\p{" + name + "}");
+      Character.UnicodeScript javaScript = null;
       try {
-        Character.UnicodeScript script = Character.UnicodeScript.forName(name.replace(' ', '_'));
-        return (negated ? "\\P{Is" : "\\p{Is") + script.name() + "}";
+        javaScript = Character.UnicodeScript.valueOf(UnicodeTable.scriptName(script));
       } catch (IllegalArgumentException e) {
-        throw fail("Unicode property \\p{" + name + "}");
+        // added after Unicode 13.0: Java has no class for it
       }
+      Character.UnicodeScript js = javaScript;
+      String base = js == null ? "[^\\x{0}-\\x{10FFFF}]" : "\\p{Is" + js.name() + "}";
+      return exact("sc=" + script, base,
+          cp -> js != null && Character.UnicodeScript.of(cp) == js,
+          cp -> UnicodeTable.script(cp) == script, negated);
     }
 
     private String category(String gc, boolean negated) {
@@ -514,20 +527,29 @@ final class OnigTranslator {
       }
       int jm = javaMask;
       String base = gc.equals("LC") ? "[\\p{Lu}\\p{Ll}\\p{Lt}]" : "\\p{" + gc + "}";
-      return exact(base, cp -> (jm & (1 << Character.getType(cp))) != 0,
+      return exact("gc=" + gc, base, cp -> (jm & (1 << Character.getType(cp))) != 0,
           cp -> (m & (1 << UnicodeTable.category(cp))) != 0, negated);
     }
 
-    private String word(boolean negated) {
-      return exact("[\\p{IsAlphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200C}\\x{200D}]",
+    /**
+     * Oniguruma's \w. Outside a character class (\w, \W, \b, \p{Word}) it also matches the
+     * Latin-1 digits and fractions \u00b2 \u00b3 \u00b9 \u00bc \u00bd \u00be (its Latin-1
+     * ctype table says so); inside one, as [\w], it does not.
+     */
+    private String word(boolean negated, boolean inClass) {
+      IntPredicate ours = inClass ? UnicodeTable::isOnigWord
+          : cp -> UnicodeTable.isOnigWord(cp) || cp == 0xB2 || cp == 0xB3 || cp == 0xB9
+              || (cp >= 0xBC && cp <= 0xBE);
+      String base = "[\\p{IsAlphabetic}\\p{M}\\p{Nd}\\p{Pc}]";
+      return exact(inClass ? "word" : "word+latin1", base,
           cp -> {
-            if (Character.isAlphabetic(cp) || cp == 0x200C || cp == 0x200D) return true;
+            if (Character.isAlphabetic(cp)) return true;
             int t = Character.getType(cp);
             return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK
                 || t == Character.ENCLOSING_MARK || t == Character.DECIMAL_DIGIT_NUMBER
                 || t == Character.CONNECTOR_PUNCTUATION;
           },
-          UnicodeTable::isWord, negated);
+          ours, negated);
     }
   }
 
@@ -592,8 +614,9 @@ final class OnigTranslator {
    * Unicode 16.0 took out of it, plus those it added (behind a cheap \p{Cn} guard for the ones Java
    * 17 does not know at all). Surrogate code points are left as Java has them.
    */
-  static String exact(String base, IntPredicate java, IntPredicate ours, boolean negated) {
-    String key = base + (negated ? "^" : "") + "|" + System.identityHashCode(ours);
+  static String exact(
+      String name, String base, IntPredicate java, IntPredicate ours, boolean negated) {
+    String key = name + (negated ? "^" : "");
     String cached = CLASS_CACHE.get(key);
     if (cached != null) return cached;
     StringBuilder addNew = new StringBuilder();
