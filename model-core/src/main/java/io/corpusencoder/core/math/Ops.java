@@ -9,10 +9,11 @@ package io.corpusencoder.core.math;
 public final class Ops {
   /**
    * Revision of the numerics: bumped whenever any kernel's results change in any bit (2: GELU's
-   * erf became a rational approximation). Jobs record it, so a resumed job never mixes vectors
-   * from two revisions, and outputs carry it in their metadata.
+   * erf became a rational approximation; 3: the dense layers' rows follow BatchLayout, so OpenBLAS
+   * sums each token's row the same way in every batch). Jobs record it, so a resumed job never
+   * mixes vectors from two revisions, and outputs carry it in their metadata.
    */
-  public static final int NUMERICS_REVISION = 2;
+  public static final int NUMERICS_REVISION = 3;
 
   private static final boolean SIMD = simdAvailable();
 

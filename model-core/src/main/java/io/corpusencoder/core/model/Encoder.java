@@ -13,6 +13,7 @@ import java.io.Serializable;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -211,16 +212,19 @@ public final class Encoder implements Serializable {
 
   /**
    * As {@link #forward(int[][], int[][], int[][], Workspace)}; with {@code firstTokenOnly} the
-   * result holds only each sequence's first token ([CLS]), one row per sequence, and a
-   * post-LayerNorm encoder's last layer skips the other tokens' rows after attention.
+   * result holds only each sequence's first token ([CLS]), one row per sequence, bitwise the full
+   * pass's first token, and a post-LayerNorm encoder's last layer skips the other tokens' rows
+   * after attention.
+   *
+   * <p>On native OpenBLAS with one thread a sequence's result is bitwise the same whatever the
+   * batch around it: the token-wise buffers follow a {@link BatchLayout}.
    */
   public HiddenStates forward(int[][] ids, int[][] typeIds, int[][] attentionMask, Workspace ws,
       boolean firstTokenOnly) {
     int n = ids.length;
     if (n == 0) throw new IllegalArgumentException("empty batch");
-    int[] seqStart = new int[n];
     int[] seqLen = new int[n];
-    int tokens = 0;
+    int[] phase = new int[n];
     int maxLen = 0;
     for (int s = 0; s < n; s++) {
       int len = ids[s].length;
@@ -229,23 +233,37 @@ public final class Encoder implements Serializable {
         throw new IllegalArgumentException("sequence " + s + " has " + len
             + " tokens; the model takes at most max_position_embeddings = " + config.maxPositions());
       }
-      seqStart[s] = tokens;
       seqLen[s] = len;
-      tokens += len;
+      phase[s] = BatchLayout.phase(ids[s]);
       maxLen = Math.max(maxLen, len);
     }
-    boolean[] keyMask = buildMask(attentionMask, ids, tokens);
-    ws.ensure(tokens, maxLen, config.hiddenSize(), config.intermediateSize());
-    embed(ids, typeIds, seqStart, ws.hidden);
+    BatchLayout layout = BatchLayout.of(seqLen, phase, minRows());
+    boolean[] keyMask = buildMask(attentionMask, ids, layout.tokens());
+    int d = config.hiddenSize();
+    int rows = layout.rows();
+    ws.ensure(rows, maxLen, d, config.intermediateSize());
+    Arrays.fill(ws.context, 0, rows * d, 0f); // attention writes token rows only
+    embed(ids, typeIds, layout, ws.hidden);
     boolean shortcut = firstTokenOnly && !config.preLayerNorm();
     int full = shortcut ? layers.length - 1 : layers.length;
-    for (int l = 0; l < full; l++) layers[l].forward(ws, seqStart, seqLen, n, keyMask);
-    if (finalNorm != null) finalNorm.forwardInPlace(ws.hidden, tokens);
+    for (int l = 0; l < full; l++) layers[l].forward(ws, layout, keyMask);
+    if (finalNorm != null) finalNorm.forwardInPlace(ws.hidden, rows);
     if (shortcut) {
-      layers[layers.length - 1].forwardFirstTokens(ws, seqStart, seqLen, n, keyMask);
+      layers[layers.length - 1].forwardFirstTokens(ws, layout, keyMask);
     } else if (firstTokenOnly) {
-      int d = config.hiddenSize();
-      for (int s = 0; s < n; s++) System.arraycopy(ws.hidden, seqStart[s] * d, ws.hidden, s * d, d);
+      for (int s = 0; s < n; s++) {
+        System.arraycopy(ws.hidden, layout.row(s, 0) * d, ws.scratch, s * d, d);
+      }
+      ws.swapHiddenAndScratch();
+    } else {
+      // Back to sequences packed one after another.
+      for (int s = 0; s < n; s++) {
+        for (int t = 0; t < seqLen[s]; t++) {
+          System.arraycopy(ws.hidden, layout.row(s, t) * d, ws.scratch,
+              (layout.seqStart(s) + t) * d, d);
+        }
+      }
+      ws.swapHiddenAndScratch();
     }
     if (firstTokenOnly) {
       int[] starts = new int[n];
@@ -254,9 +272,14 @@ public final class Encoder implements Serializable {
         starts[s] = s;
         ones[s] = 1;
       }
-      return new HiddenStates(ws.hidden, starts, ones, config.hiddenSize());
+      return new HiddenStates(ws.hidden, starts, ones, d);
     }
-    return new HiddenStates(ws.hidden, seqStart, seqLen, config.hiddenSize());
+    return new HiddenStates(ws.hidden, layout.seqStarts(), layout.seqLens(), d);
+  }
+
+  /** Fewest rows of a batch's layout: no dense product of this model is a "small" one. */
+  private int minRows() {
+    return Dense.minRows(Math.min(config.hiddenSize(), config.intermediateSize()));
   }
 
   private static boolean[] buildMask(int[][] mask, int[][] ids, int tokens) {
@@ -286,8 +309,10 @@ public final class Encoder implements Serializable {
     return anyMasked ? keep : null;
   }
 
-  private void embed(int[][] ids, int[][] typeIds, int[] seqStart, float[] x) {
+  /** Embeds token t of sequence s into row layout.row(s, t) of x; padding rows are zero. */
+  private void embed(int[][] ids, int[][] typeIds, BatchLayout layout, float[] x) {
     int h = config.hiddenSize();
+    Arrays.fill(x, 0, layout.rows() * h, 0f);
     for (int s = 0; s < ids.length; s++) {
       if (typeIds != null && typeIds[s].length != ids[s].length) {
         throw new IllegalArgumentException("typeIds row " + s + " has " + typeIds[s].length
@@ -300,7 +325,7 @@ public final class Encoder implements Serializable {
               + t + " is outside the vocabulary [0, " + config.vocabSize() + ")");
         }
         int type = typeIds == null ? 0 : typeIds[s][t];
-        int row = (seqStart[s] + t) * h;
+        int row = layout.row(s, t) * h;
         int wOff = id * h;
         int pOff = t * h;
         if (tokenTypeEmbeddings != null) {
@@ -321,9 +346,6 @@ public final class Encoder implements Serializable {
         }
       }
     }
-    if (embeddingNorm != null) {
-      int tokens = seqStart[ids.length - 1] + ids[ids.length - 1].length;
-      embeddingNorm.forwardInPlace(x, tokens);
-    }
+    if (embeddingNorm != null) embeddingNorm.forwardInPlace(x, layout.rows());
   }
 }

@@ -3,6 +3,7 @@ package io.corpusencoder.core.model;
 import io.corpusencoder.core.config.Activation;
 import io.corpusencoder.core.math.Ops;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * One encoder layer: self-attention, output projection, residual + LayerNorm, then the
@@ -20,53 +21,60 @@ record EncoderLayer(
     boolean preLayerNorm)
     implements Serializable {
 
-  /** ws.hidden [tokens, hidden] -> ws.hidden, through ws's scratch buffers. */
-  void forward(Workspace ws, int[] seqStart, int[] seqLen, int numSeqs, boolean[] keyMask) {
-    int tokens = seqStart[numSeqs - 1] + seqLen[numSeqs - 1];
+  /** ws.hidden [rows, hidden] -> ws.hidden, through ws's scratch buffers; rows as layout's. */
+  void forward(Workspace ws, BatchLayout layout, boolean[] keyMask) {
+    int rows = layout.rows();
     int hidden = attentionOutput.out();
     if (!preLayerNorm) {
-      attention.forward(ws.hidden, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
-      attentionOutput.forwardWithoutBias(ws.context, tokens, ws.scratch);
+      attention.forward(ws.hidden, ws, layout, keyMask, ws.context);
+      attentionOutput.forwardWithoutBias(ws.context, rows, ws.scratch);
       // Add & Norm, with the projection's bias fused in
-      attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.hidden, tokens);
+      attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.hidden, rows);
       ws.swapHiddenAndScratch();
-      intermediateActivated(ws.hidden, tokens, ws.ffn);
-      output.forwardWithoutBias(ws.ffn, tokens, ws.scratch);
-      outputNorm.biasResidualForwardInPlace(ws.scratch, output.bias(), ws.hidden, tokens);
+      intermediateActivated(ws.hidden, rows, ws.ffn);
+      output.forwardWithoutBias(ws.ffn, rows, ws.scratch);
+      outputNorm.biasResidualForwardInPlace(ws.scratch, output.bias(), ws.hidden, rows);
       ws.swapHiddenAndScratch();
     } else {
-      System.arraycopy(ws.hidden, 0, ws.scratch, 0, tokens * hidden);
-      attentionNorm.forwardInPlace(ws.scratch, tokens);
-      attention.forward(ws.scratch, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
-      attentionOutput.forward(ws.context, tokens, ws.scratch);
-      addInPlace(ws.hidden, ws.scratch, tokens * hidden); // x = x + Attention(LN(x))
-      System.arraycopy(ws.hidden, 0, ws.scratch, 0, tokens * hidden);
-      outputNorm.forwardInPlace(ws.scratch, tokens);
-      intermediate.forward(ws.scratch, tokens, ws.ffn);
-      activate(ws.ffn, tokens * intermediate.out());
-      output.forward(ws.ffn, tokens, ws.scratch);
-      addInPlace(ws.hidden, ws.scratch, tokens * hidden); // x = x + FFN(LN(x))
+      System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
+      attentionNorm.forwardInPlace(ws.scratch, rows);
+      attention.forward(ws.scratch, ws, layout, keyMask, ws.context);
+      attentionOutput.forward(ws.context, rows, ws.scratch);
+      addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + Attention(LN(x))
+      System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
+      outputNorm.forwardInPlace(ws.scratch, rows);
+      intermediate.forward(ws.scratch, rows, ws.ffn);
+      activate(ws.ffn, rows * intermediate.out());
+      output.forward(ws.ffn, rows, ws.scratch);
+      addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + FFN(LN(x))
     }
   }
 
   /**
    * The layer for the first token of each sequence only (a post-LayerNorm encoder's last layer
-   * when only [CLS] is pooled): attention reads every token, the rest runs on one row per
-   * sequence. ws.hidden [tokens, hidden] -> ws.hidden [numSeqs, hidden].
+   * when only [CLS] is pooled): attention reads every token, the rest runs on the layout's
+   * first-token rows. Each first token keeps its class and every product its kind of row count,
+   * so the result is bitwise the full layer's.
+   * ws.hidden [layout.rows(), hidden] -> ws.hidden [numSeqs, hidden].
    */
-  void forwardFirstTokens(Workspace ws, int[] seqStart, int[] seqLen, int numSeqs,
-      boolean[] keyMask) {
+  void forwardFirstTokens(Workspace ws, BatchLayout layout, boolean[] keyMask) {
     int d = attentionOutput.out();
-    attention.forwardFirstQuery(ws.hidden, ws, seqStart, seqLen, numSeqs, keyMask, ws.context);
-    attentionOutput.forwardWithoutBias(ws.context, numSeqs, ws.scratch);
-    for (int s = 0; s < numSeqs; s++) {
-      System.arraycopy(ws.hidden, seqStart[s] * d, ws.context, s * d, d); // residual rows
+    int n = layout.numSequences();
+    int rows = layout.firstTokenRows();
+    Arrays.fill(ws.context, 0, rows * d, 0f); // padding rows of the first-token layout
+    attention.forward(ws.hidden, ws, layout, keyMask, ws.context, true);
+    attentionOutput.forwardWithoutBias(ws.context, rows, ws.scratch);
+    for (int s = 0; s < n; s++) { // residual rows
+      System.arraycopy(ws.hidden, layout.row(s, 0) * d, ws.context,
+          layout.firstTokenRow(s) * d, d);
     }
-    attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.context,
-        numSeqs);
-    intermediateActivated(ws.scratch, numSeqs, ws.ffn);
-    output.forwardWithoutBias(ws.ffn, numSeqs, ws.hidden);
-    outputNorm.biasResidualForwardInPlace(ws.hidden, output.bias(), ws.scratch, numSeqs);
+    attentionNorm.biasResidualForwardInPlace(ws.scratch, attentionOutput.bias(), ws.context, rows);
+    intermediateActivated(ws.scratch, rows, ws.ffn);
+    output.forwardWithoutBias(ws.ffn, rows, ws.context);
+    outputNorm.biasResidualForwardInPlace(ws.context, output.bias(), ws.scratch, rows);
+    for (int s = 0; s < n; s++) {
+      System.arraycopy(ws.context, layout.firstTokenRow(s) * d, ws.hidden, s * d, d);
+    }
   }
 
   /** ffn = activation(x · W_intermediateᵀ + bias); for GELU the bias is fused into it. */

@@ -5,23 +5,27 @@ package io.corpusencoder.core.model;
  * does not allocate. Never share one between threads.
  */
 public final class Workspace {
-  float[] hidden = new float[0]; // [tokens, hidden]
-  float[] scratch = new float[0]; // [tokens, hidden]
-  float[] context = new float[0]; // [tokens, hidden]
-  float[] qkv = new float[0]; // [tokens, 3·hidden]
-  float[] ffn = new float[0]; // [tokens, intermediate]
+  // Token-wise buffers have one row per BatchLayout row (tokens and padding).
+  float[] hidden = new float[0]; // [rows, hidden]
+  float[] scratch = new float[0]; // [rows, hidden]
+  float[] context = new float[0]; // [rows, hidden]
+  float[] qkv = new float[0]; // [rows, 3·hidden]
+  float[] ffn = new float[0]; // [rows, intermediate]
+  // One sequence's attention, its tokens in order.
+  float[] seqQkv = new float[0]; // [maxLen, 3·hidden]
+  float[] seqContext = new float[0]; // [maxLen, hidden]
   float[] scores = new float[0]; // [maxLen, paddedLength(maxLen)]
   float[] rowInv = new float[0]; // [maxLen]: 1 / softmax denominator per score row
 
-  void ensure(int batchTokens, int maxLen, int hiddenSize, int intermediateSize) {
-    // Grown buffer by buffer, so one workspace serves models of any shape; never fewer rows
-    // than a Dense product spans.
-    int tokens = Math.max(batchTokens, Dense.MIN_ROWS);
-    hidden = atLeast(hidden, tokens * hiddenSize);
-    scratch = atLeast(scratch, tokens * hiddenSize);
-    context = atLeast(context, tokens * hiddenSize);
-    qkv = atLeast(qkv, tokens * 3 * hiddenSize);
-    ffn = atLeast(ffn, tokens * intermediateSize);
+  void ensure(int rows, int maxLen, int hiddenSize, int intermediateSize) {
+    // Grown buffer by buffer, so one workspace serves models of any shape.
+    hidden = atLeast(hidden, rows * hiddenSize);
+    scratch = atLeast(scratch, rows * hiddenSize);
+    context = atLeast(context, rows * hiddenSize);
+    qkv = atLeast(qkv, rows * 3 * hiddenSize);
+    ffn = atLeast(ffn, rows * intermediateSize);
+    seqQkv = atLeast(seqQkv, maxLen * 3 * hiddenSize);
+    seqContext = atLeast(seqContext, maxLen * hiddenSize);
     scores = atLeast(scores, maxLen * paddedLength(maxLen));
     rowInv = atLeast(rowInv, maxLen);
   }

@@ -77,43 +77,85 @@ class EncoderTest {
   /** all-MiniLM-L6-v2's widths, one layer: big enough for every kind of BLAS kernel. */
   static final EncoderConfig MINILM_SHAPED =
       EncoderConfig.bert(60, 384, 1, 12, 1536, 64, 2, 1e-12f, Activation.GELU);
+  /** The widths of Hugging Face's bert-tiny (128, 2 heads) and bert-mini (256, 4 heads). */
+  static final EncoderConfig HIDDEN_128 =
+      EncoderConfig.bert(60, 128, 2, 2, 512, 64, 2, 1e-12f, Activation.GELU);
+  static final EncoderConfig HIDDEN_256 =
+      EncoderConfig.bert(60, 256, 1, 4, 1024, 64, 2, 1e-12f, Activation.GELU);
+
+  /** Every width the batch-invariance checks run at: 16, 128, 256 and 384. */
+  static final EncoderConfig[] WIDTHS = {BERT_TINY, HIDDEN_128, HIDDEN_256, MINILM_SHAPED,
+      ORIGINAL, ORIGINAL_POST_LN};
+
+  /**
+   * Lengths with short and long, odd and even texts: alone, a 1- to 3-token text (an empty text
+   * is [CLS] [SEP]) is a tiny product, and in a batch a text's tokens sit at any offset.
+   */
+  static final int[] LENGTHS = {7, 3, 30, 12, 1, 2, 17, 25, 6, 13};
 
   @Test
-  void aSequenceGivesTheSameResultAloneOrInABatch() {
-    for (EncoderConfig c : new EncoderConfig[] {BERT_TINY, MINILM_SHAPED}) {
+  void aSequenceGivesTheSameResultAloneOrInABatch() throws Throwable {
+    OneBlasThread.run(EncoderTest.class, "checkAloneOrInABatch");
+  }
+
+  /** Every token of every text, bitwise: alone, in a batch, and in another batch order. */
+  static void checkAloneOrInABatch() {
+    for (EncoderConfig c : WIDTHS) {
       Encoder enc = Encoder.from(c, RandomWeights.generate(c, 5));
-      // Alone, a 2- or 3-token text (an empty text is [CLS] [SEP]) is a tiny product, which
-      // OpenBLAS would compute with other kernels than the same rows in a batch (see Dense).
-      int[][] ids = randomIds(new Random(5), new int[] {7, 3, 30, 12, 1, 2}, 50);
-      HiddenStates batch = enc.forward(ids, new Workspace());
-      for (int s : new int[] {1, 2, 4, 5}) {
-        float[][] inBatch = batch.sequence(s);
-        HiddenStates alone = enc.forward(new int[][] {ids[s]}, new Workspace());
+      int[][] ids = randomIds(new Random(5), LENGTHS, c.vocabSize());
+      Workspace ws = new Workspace(); // shared: stale rows from earlier batches must not matter
+      float[][][] batch = all(enc.forward(ids, null, null, ws, false));
+      int[][] reversed = new int[ids.length][];
+      for (int s = 0; s < ids.length; s++) reversed[s] = ids[ids.length - 1 - s];
+      float[][][] other = all(enc.forward(reversed, null, null, ws, false));
+      for (int s = 0; s < ids.length; s++) {
+        float[][] alone = all(enc.forward(new int[][] {ids[s]}, null, null, ws, false))[0];
         for (int t = 0; t < ids[s].length; t++) {
-          assertArrayEquals(alone.token(0, t), inBatch[t], 0f,
-              "bitwise, hidden " + c.hiddenSize() + ", sequence " + s + ", token " + t);
+          String where = "bitwise, hidden " + c.hiddenSize() + (c.preLayerNorm() ? " pre-LN" : "")
+              + ", sequence " + s + " (" + ids[s].length + " tokens), token " + t;
+          assertArrayEquals(alone[t], batch[s][t], 0f, where + ": alone vs batch");
+          assertArrayEquals(alone[t], other[ids.length - 1 - s][t], 0f,
+              where + ": alone vs reversed batch");
         }
       }
     }
   }
 
   @Test
-  void firstTokenOnlyGivesTheFullForwardsFirstTokenAndIgnoresBatchNeighbours() {
-    for (EncoderConfig c : new EncoderConfig[] {BERT_TINY, ORIGINAL}) {
+  void firstTokenOnlyGivesTheFullForwardsFirstTokenAndIgnoresBatchNeighbours() throws Throwable {
+    OneBlasThread.run(EncoderTest.class, "checkFirstTokenOnly");
+  }
+
+  /**
+   * The [CLS]-only pass (a post-LayerNorm encoder's last layer on one row per text) gives the full
+   * pass's first token bitwise, alone and in a batch: a CLS-pooled vector does not change with
+   * --token-vectors.
+   */
+  static void checkFirstTokenOnly() {
+    for (EncoderConfig c : WIDTHS) {
       Encoder enc = Encoder.from(c, RandomWeights.generate(c, 21));
-      int[][] ids = randomIds(new Random(21), new int[] {7, 3, 30, 12, 1}, 50);
-      HiddenStates full = enc.forward(ids, null, null, new Workspace(), false);
-      float[][] firsts = new float[ids.length][];
-      for (int s = 0; s < ids.length; s++) firsts[s] = full.token(s, 0);
-      HiddenStates cls = enc.forward(ids, null, null, new Workspace(), true);
-      assertEquals(ids.length, cls.numSequences());
+      int[][] ids = randomIds(new Random(21), LENGTHS, c.vocabSize());
+      Workspace ws = new Workspace();
+      float[][][] full = all(enc.forward(ids, null, null, ws, false));
+      HiddenStates h = enc.forward(ids, null, null, ws, true);
+      assertEquals(ids.length, h.numSequences());
+      float[][][] cls = all(h);
       for (int s = 0; s < ids.length; s++) {
-        assertEquals(1, cls.seqLen()[s]);
-        assertArrayEquals(firsts[s], cls.token(s, 0), 1e-5f, c + ", sequence " + s);
-        HiddenStates alone = enc.forward(new int[][] {ids[s]}, null, null, new Workspace(), true);
-        assertArrayEquals(cls.token(s, 0), alone.token(0, 0), 0f, "bitwise, sequence " + s);
+        String where = "hidden " + c.hiddenSize() + (c.preLayerNorm() ? " pre-LN" : "")
+            + ", sequence " + s + " (" + ids[s].length + " tokens)";
+        assertEquals(1, cls[s].length);
+        assertArrayEquals(full[s][0], cls[s][0], 0f, "bitwise, [CLS]-only vs full pass, " + where);
+        float[] alone = enc.forward(new int[][] {ids[s]}, null, null, ws, true).token(0, 0);
+        assertArrayEquals(cls[s][0], alone, 0f, "bitwise, [CLS]-only alone vs batch, " + where);
       }
     }
+  }
+
+  /** Every token vector of every sequence, copied out of the workspace. */
+  private static float[][][] all(HiddenStates h) {
+    float[][][] out = new float[h.numSequences()][][];
+    for (int s = 0; s < out.length; s++) out[s] = h.sequence(s);
+    return out;
   }
 
   @Test

@@ -18,20 +18,29 @@ class SelfAttentionTest {
     return new SelfAttention(new Dense(w, new float[3 * hidden], hidden, 3 * hidden), heads, hidden);
   }
 
+  /** x and the result [tokens, hidden], sequences packed one after another. */
   private static float[] run(SelfAttention a, float[] x, int[] lens, boolean[] mask) {
-    int tokens = 0;
-    int[] starts = new int[lens.length];
+    int h = a.hiddenSize();
+    BatchLayout layout = BatchLayout.of(lens, new int[lens.length], BatchLayout.BLOCK);
     int maxLen = 0;
-    for (int s = 0; s < lens.length; s++) {
-      starts[s] = tokens;
-      tokens += lens[s];
-      maxLen = Math.max(maxLen, lens[s]);
-    }
+    for (int len : lens) maxLen = Math.max(maxLen, len);
     Workspace ws = new Workspace();
-    ws.ensure(tokens, maxLen, a.hiddenSize(), 1);
-    float[] ctx = new float[tokens * a.hiddenSize()];
-    a.forward(x, ws, starts, lens, lens.length, mask, ctx);
-    return ctx;
+    ws.ensure(layout.rows(), maxLen, h, 1);
+    float[] in = new float[layout.rows() * h];
+    float[] ctx = new float[layout.rows() * h];
+    for (int s = 0; s < lens.length; s++) {
+      for (int t = 0; t < lens[s]; t++) {
+        System.arraycopy(x, (layout.seqStart(s) + t) * h, in, layout.row(s, t) * h, h);
+      }
+    }
+    a.forward(in, ws, layout, mask, ctx);
+    float[] out = new float[layout.tokens() * h];
+    for (int s = 0; s < lens.length; s++) {
+      for (int t = 0; t < lens[s]; t++) {
+        System.arraycopy(ctx, layout.row(s, t) * h, out, (layout.seqStart(s) + t) * h, h);
+      }
+    }
+    return out;
   }
 
   @Test
