@@ -130,18 +130,21 @@ final class OnigTranslator {
     }
 
     String run() {
-      int depth = 0;
+      // Open groups: where each one's body starts in out, negated when a lookbehind.
+      java.util.ArrayDeque<int[]> open = new java.util.ArrayDeque<>();
       while (i < p.length()) {
         char c = p.charAt(i);
         switch (c) {
           case '\\' -> out.append(escape(false));
           case '[' -> out.append(charClass());
           case '(' -> {
-            if (group()) depth++;
+            boolean lookbehind = p.startsWith("(?<=", i) || p.startsWith("(?<!", i);
+            if (group()) open.push(new int[] {out.length(), lookbehind ? 1 : 0});
           }
           case ')' -> {
-            if (depth == 0) throw fail("unmatched ')'");
-            depth--;
+            if (open.isEmpty()) throw fail("unmatched ')'");
+            int[] g = open.pop();
+            if (g[1] == 1) out.append(widenLookbehind(out.substring(g[0])));
             out.append(')');
             i++;
           }
@@ -178,6 +181,19 @@ final class OnigTranslator {
       } else {
         out.append((char) c);
       }
+    }
+
+    /**
+     * What a lookbehind's body needs after it for Java to look far enough back: Java counts a
+     * class as one UTF-16 unit there, so a supplementary character before the position is never
+     * seen whole. A branch that never matches ((?!)) but is twice as long widens the search; the
+     * body must still end exactly at the position, so the meaning is unchanged. Groups in the
+     * copies do not capture.
+     */
+    private static String widenLookbehind(String body) {
+      String copy = body.replaceAll("\\(\\?<([A-Za-z][A-Za-z0-9]*)>", "(?:")
+          .replaceAll("\\((?!\\?)", "(?:");
+      return "|(?!)(?:" + copy + ")(?:" + copy + ")";
     }
 
     /** {n}, {n,}, {n,m}, {,m}; anything else is a literal '{' in Ruby syntax. */
@@ -289,9 +305,10 @@ final class OnigTranslator {
           if (inClass && c == 'b') return hex(singleCp = 8); // backspace in a class
           if (inClass) throw fail("\\B in a character class");
           String w = word(false, false);
+          String behind = w + widenLookbehind(w) + ")";
           return c == 'b'
-              ? "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))"
-              : "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + "))";
+              ? "(?:(?<=" + behind + "(?!" + w + ")|(?<!" + behind + "(?=" + w + "))"
+              : "(?:(?<=" + behind + "(?=" + w + ")|(?<!" + behind + "(?!" + w + "))";
         }
         case 'A':
         case 'z':
