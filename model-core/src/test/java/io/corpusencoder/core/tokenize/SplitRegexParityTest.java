@@ -45,7 +45,7 @@ class SplitRegexParityTest {
         "false"},
     {"[\\p{P}\\p{S}&&[^-]]|\\p{Zs}", "Isolated", "false"},
     {".{1,4}?$|^.|\\R", "Isolated", "false"},
-    {"(?<=\\p{N})(?=\\p{L})|x*", "Isolated", "false"},
+    {"(?<=\\p{N})(?=\\p{L})|(?<=\\p{L})\\p{N}|(?<!\\p{N}|x)\\s|x*", "Isolated", "false"},
     {"[^\\x00-\\x7F]+|\\x{1F600}|\\v|\\u00e9", "Isolated", "false"},
     {"\\p{M}+|\\p{Mn}|\\p{Cf}|\\p{Co}|\\p{Cn}", "Isolated", "false"},
     {"\\p{Alphabetic}+|\\p{Word}{2}|\\p{Space}|\\p{XDigit}{,2}", "Isolated", "false"},
