@@ -21,14 +21,14 @@ public final class Replace implements Normalizer {
     JsonField p = n.get("pattern");
     String content = n.get("content").string();
     if (p.has("String")) {
+      // HF compiles the string as an escaped regex, so "" matches at every character boundary.
       String s = p.get("String").string();
-      // An empty string pattern matches nothing in HF.
-      return new Replace(s.isEmpty() ? null : Pattern.compile(Pattern.quote(s)), content);
+      return new Replace(Pattern.compile(Pattern.quote(s)), content);
     }
     if (p.has("Regex")) {
       String r = p.get("Regex").string();
       try {
-        return new Replace(OnigRegex.compile(r), content);
+        return new Replace(OnigTranslator.compile(r), content);
       } catch (IllegalArgumentException e) {
         throw p.get("Regex").error("a regex Corpus Encoder can run (" + e.getMessage() + ")");
       }
@@ -38,8 +38,8 @@ public final class Replace implements Normalizer {
 
   @Override
   public NormalizedText normalize(NormalizedText in) {
-    if (pattern == null || in.isEmpty()) return in;
-    List<int[]> matches = SplitBehavior.findRegex(in, pattern);
+    if (in.isEmpty()) return in;
+    List<int[]> matches = OnigTranslator.findMatches(in, pattern);
     if (matches.size() == 1 && matches.get(0)[2] == 0) return in;
     NormalizedText.Rewrite out = in.rewrite(0);
     for (int[] m : matches) {

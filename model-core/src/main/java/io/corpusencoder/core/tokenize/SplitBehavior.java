@@ -3,8 +3,6 @@ package io.corpusencoder.core.tokenize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a split does with the delimiters it finds, as HF's SplitDelimiterBehavior, with the match
@@ -107,35 +105,6 @@ public enum SplitBehavior {
     }
     if (last < n) matches.add(new int[] {last, n, 0});
     return matches;
-  }
-
-  /** HF's regex pattern: every match of {@code re} (empty ones included) is a match. */
-  public static List<int[]> findRegex(NormalizedText t, Pattern re) {
-    List<int[]> matches = new ArrayList<>();
-    int n = t.length();
-    if (n == 0) {
-      matches.add(new int[] {0, 0, 0});
-      return matches;
-    }
-    int prev = 0;
-    Matcher m = re.matcher(t.toString());
-    while (m.find()) {
-      if (prev != m.start()) matches.add(new int[] {prev, m.start(), 0});
-      matches.add(new int[] {m.start(), m.end(), 1});
-      prev = m.end();
-    }
-    if (prev != n) matches.add(new int[] {prev, n, 0});
-    return matches;
-  }
-
-  /** HF's string pattern: literal occurrences of {@code s}; an empty {@code s} matches nothing. */
-  public static List<int[]> findString(NormalizedText t, String s) {
-    if (s.isEmpty()) {
-      List<int[]> none = new ArrayList<>();
-      none.add(new int[] {0, t.length(), 0});
-      return none;
-    }
-    return findRegex(t, Pattern.compile(Pattern.quote(s)));
   }
 
   /** Swaps match and non-match (HF's Invert, used by Split with invert = true). */

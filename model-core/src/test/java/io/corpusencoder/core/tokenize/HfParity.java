@@ -66,8 +66,13 @@ final class HfParity implements AutoCloseable {
     long[] expIds = expected.getIds();
     int[] ids = actual.ids();
     if (!Arrays.equals(expIds, Arrays.stream(ids).asLongStream().toArray())) {
-      return "ids differ on " + escape(text) + "\n   hf: " + Arrays.toString(expected.getTokens())
-          + "\n  our: " + Arrays.toString(tokens(ids));
+      int first = 0;
+      while (first < Math.min(expIds.length, ids.length) && expIds[first] == ids[first]) first++;
+      int from = Math.max(0, first - 3);
+      String[] hf = expected.getTokens();
+      String[] our = tokens(ids);
+      return "ids differ from token " + first + " on " + escape(text)
+          + "\n   hf: " + window(hf, from) + "\n  our: " + window(our, from);
     }
     if (!Arrays.equals(expected.getTypeIds(),
         Arrays.stream(actual.typeIds()).asLongStream().toArray())) {
@@ -93,6 +98,13 @@ final class HfParity implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** Up to 12 tokens from {@code from}, with the count, so a long text's difference is visible. */
+  private static String window(String[] tokens, int from) {
+    int to = Math.min(tokens.length, from + 12);
+    return tokens.length + " tokens, from " + from + ": "
+        + Arrays.toString(Arrays.copyOfRange(tokens, Math.min(from, to), to));
   }
 
   String[] tokens(int[] ids) {
