@@ -39,19 +39,22 @@ public final class Chunker {
 
   /** The chunks of {@code text}; a null, empty or token-less text gives one empty chunk. */
   public List<Chunk> chunk(String text) {
-    Encoding all = tokenizer.tokenize(text == null ? "" : text);
+    String t = text == null ? "" : text;
+    Encoding all = tokenizer.tokenize(t);
     int n = all.length();
     List<Chunk> out = new ArrayList<>();
     if (n == 0) {
       out.add(new Chunk(0, 0, 0, tokenizer.encode("", maxLength)));
       return out;
     }
+    int pre = tokenizer.template().prefixIds().length;
     int step = window - stride;
     for (int from = 0, index = 0; ; from += step, index++) {
       int to = Math.min(n, from + window);
       boolean cut = truncate && n > window;
-      out.add(new Chunk(index, all.starts()[from], all.ends()[to - 1],
-          tokenizer.withSpecialTokens(all, from, to, cut)));
+      Encoding e = tokenizer.withSpecialTokens(t, all, from, to, cut);
+      // The window's own spans: offset trimming depends on where a window starts.
+      out.add(new Chunk(index, e.starts()[pre], e.ends()[pre + (to - from) - 1], e));
       if (to == n || truncate) break;
     }
     return out;

@@ -165,7 +165,7 @@ public final class EmbedCli {
           try {
             if (maxLength == null) {
               Encoding content = tokenizer.tokenize(r.text());
-              e = tokenizer.withSpecialTokens(content, 0, content.length(), false);
+              e = tokenizer.withSpecialTokens(r.text(), content, 0, content.length(), false);
             } else {
               e = tokenizer.encode(r.text(), maxLength);
             }

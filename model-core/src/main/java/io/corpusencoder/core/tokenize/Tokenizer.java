@@ -13,7 +13,7 @@ import java.util.Objects;
  * tokens around the sequence). Immutable and safe to share between threads.
  */
 public final class Tokenizer implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final Normalizer normalizer; // null: none
   private final PreTokenizer preTokenizer; // null: none
@@ -25,7 +25,9 @@ public final class Tokenizer implements Serializable {
 
   /**
    * A post-processor's offset trimming (ByteLevel's trim_offsets): leading and trailing spaces
-   * of a token, which byte-level BPE folds into tokens, are left out of its span.
+   * of a token, which byte-level BPE folds into tokens, are left out of its span, except the one
+   * space a first token may carry. HF trims each window (the encoding and each overflowing one)
+   * on its own, so a window's first content token is "first".
    */
   public record OffsetTrim(boolean addPrefixSpace) implements Serializable {}
 
@@ -93,15 +95,17 @@ public final class Tokenizer implements Serializable {
     }
     Encoding content = tokenize(text);
     int budget = maxLength - template.count();
-    return withSpecialTokens(content, 0, Math.min(content.length(), budget),
+    return withSpecialTokens(text, content, 0, Math.min(content.length(), budget),
         content.length() > budget);
   }
 
   /**
-   * Content tokens [from, to) of {@code content} (from {@link #tokenize}) between the template's
-   * special tokens, which get the empty span [0, 0).
+   * One window of a text: content tokens [from, to) of {@code content} (from {@link #tokenize}
+   * of {@code text}) between the template's special tokens, which get the empty span [0, 0), with
+   * the post-processor's offset trimming applied to the window as HF applies it.
    */
-  public Encoding withSpecialTokens(Encoding content, int from, int to, boolean truncated) {
+  public Encoding withSpecialTokens(String text, Encoding content, int from, int to,
+      boolean truncated) {
     int pre = template.prefixIds().length;
     int total = pre + (to - from) + template.suffixIds().length;
     int[] ids = new int[total];
@@ -127,12 +131,19 @@ public final class Tokenizer implements Serializable {
       types[k] = template.suffixTypeIds()[i];
       special[k] = true;
     }
+    if (offsetTrim != null) {
+      trimOffsets(text, ids, starts, ends, pre, pre + (to - from));
+    }
     int[] mask = new int[total];
     Arrays.fill(mask, 1);
     return new Encoding(ids, types, mask, starts, ends, special, truncated);
   }
 
-  /** The content tokens of {@code text} (no special tokens, no truncation), with input spans. */
+  /**
+   * The content tokens of {@code text} (no special tokens, no truncation), with input spans as
+   * the model gives them: offset trimming, which depends on where a window starts, is left to
+   * {@link #withSpecialTokens}.
+   */
   public Encoding tokenize(String text) {
     if (text == null) throw new IllegalArgumentException("text is null; expected a string");
     TokenList t = new TokenList();
@@ -151,7 +162,6 @@ public final class Tokenizer implements Serializable {
         t.ends[k] = s.end(t.ends[k] - 1);
       }
     }
-    if (offsetTrim != null) trimOffsets(text, t);
     int n = t.size();
     int[] types = new int[n];
     Arrays.fill(types, template.sequenceTypeId());
@@ -261,14 +271,15 @@ public final class Tokenizer implements Serializable {
   }
 
   /**
-   * ByteLevel's process_offsets on the content tokens: leading and trailing spaces ('Ġ' or
-   * whitespace characters of the token string) are taken out of the span, counted in code points
-   * of the input; the first token keeps a single leading space the pre-tokenizer added.
+   * ByteLevel's process_offsets on tokens [from, to) of a window: leading and trailing spaces
+   * ('Ġ' or whitespace characters of the token string) are taken out of the span, counted in code
+   * points of the input; the window's first token (or one starting the text) keeps a single
+   * leading space the pre-tokenizer added.
    */
-  private void trimOffsets(String text, TokenList t) {
+  private void trimOffsets(String text, int[] ids, int[] starts, int[] ends, int from, int to) {
     Vocab vocab = model.vocab();
-    for (int k = 0; k < t.size(); k++) {
-      String tok = vocab.token(t.ids[k]);
+    for (int k = from; k < to; k++) {
+      String tok = vocab.token(ids[k]);
       if (tok == null || tok.isEmpty()) continue;
       int leading = 0;
       for (int j = 0; j < tok.length(); ) {
@@ -284,18 +295,18 @@ public final class Tokenizer implements Serializable {
         trailing++;
         j -= Character.charCount(c);
       }
-      int start = t.starts[k];
-      int end = t.ends[k];
+      int start = starts[k];
+      int end = ends[k];
       if (leading > 0) {
-        boolean first = k == 0 || start == 0;
-        if (first && offsetTrim.addPrefixSpace() && leading == 1) leading = 0;
+        boolean isFirst = k == from || start == 0;
+        if (isFirst && offsetTrim.addPrefixSpace() && leading == 1) leading = 0;
         start = Math.min(advance(text, start, leading), end);
       }
       if (trailing > 0 && text.codePointCount(0, end) >= trailing) {
         end = Math.max(retreat(text, end, trailing), start);
       }
-      t.starts[k] = start;
-      t.ends[k] = end;
+      starts[k] = start;
+      ends[k] = end;
     }
   }
 

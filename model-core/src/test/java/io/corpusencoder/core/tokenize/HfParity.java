@@ -43,6 +43,15 @@ final class HfParity implements AutoCloseable {
     return new HfParity(ours, ref, maxLength);
   }
 
+  /** As {@link #open(Path, int)}, with HF's overflowing windows sharing {@code stride} tokens. */
+  static HfParity openWindows(Path file, int maxLength, int stride) throws IOException {
+    Tokenizer ours = TokenizerReader.readTokenizerJson(file);
+    HuggingFaceTokenizer ref = HuggingFaceTokenizer.builder().optTokenizerPath(file)
+        .optPadding(false).optTruncation(true).optMaxLength(maxLength).optStride(stride)
+        .optWithOverflowingTokens(true).build();
+    return new HfParity(ours, ref, maxLength);
+  }
+
   /** A description of the first difference on {@code text}, or null when all agree. */
   String compare(String text) {
     return compare(text, ref.encode(text));
@@ -63,6 +72,17 @@ final class HfParity implements AutoCloseable {
     } catch (RuntimeException e) {
       return "ours threw " + e + " on " + escape(text);
     }
+    String diff = compareTokens(text, expected, actual);
+    if (diff == null && expected.exceedMaxLength() != actual.truncated()) {
+      return "truncation flag: hf " + expected.exceedMaxLength() + " ours " + actual.truncated()
+          + " on " + escape(text);
+    }
+    return diff;
+  }
+
+  /** Ids, type ids, mask and spans of one encoding (a whole text or one window of it). */
+  String compareTokens(String text, ai.djl.huggingface.tokenizers.Encoding expected,
+      Encoding actual) {
     long[] expIds = expected.getIds();
     int[] ids = actual.ids();
     if (!Arrays.equals(expIds, Arrays.stream(ids).asLongStream().toArray())) {
@@ -81,10 +101,6 @@ final class HfParity implements AutoCloseable {
     if (!Arrays.equals(expected.getAttentionMask(),
         Arrays.stream(actual.attentionMask()).asLongStream().toArray())) {
       return "attention mask differs on " + escape(text);
-    }
-    if (expected.exceedMaxLength() != actual.truncated()) {
-      return "truncation flag: hf " + expected.exceedMaxLength() + " ours " + actual.truncated()
-          + " on " + escape(text);
     }
     CharSpan[] spans = expected.getCharTokenSpans();
     for (int t = 0; t < ids.length; t++) {
