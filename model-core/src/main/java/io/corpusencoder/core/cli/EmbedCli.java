@@ -153,7 +153,8 @@ public final class EmbedCli {
     long lineNo = 0;
     long failed = 0;
     for (String line; (line = in.readLine()) != null; ) {
-      Record r = parse(line, ++lineNo);
+      Record r = parse(in instanceof Utf8LineReader u ? u.lastLine()
+          : TextRepair.Decoded.of(line), ++lineNo);
       StringWriter buf = new StringWriter();
       try (JsonGenerator g = JSON.getFactory().createGenerator(buf)) {
         g.writeStartObject();
@@ -192,6 +193,7 @@ public final class EmbedCli {
           }
           g.writeEndArray();
           g.writeBooleanField("truncated", e.truncated());
+          if (r.repaired() != null) g.writeStringField("text_repaired", r.repaired());
         }
         g.writeEndObject();
       }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.testing.TinyModelDir;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,6 +111,39 @@ class EmbedCliTest {
     JsonNode last = JSON.readTree(Files.readAllLines(out).get(4));
     assertFalse(last.get("truncated").asBoolean());
     assertTrue(last.get("token_ids").size() > 12);
+  }
+
+  /**
+   * --tokenize reads bytes and repairs text as the embed path and the job do: the offsets are into
+   * the repaired text (what HF gets), and the line says it was repaired and why.
+   */
+  @Test
+  void tokenizeFlagsRepairedText() throws Exception {
+    Path tj = tmp.resolve("tokenizer.json");
+    try (var in = getClass().getClassLoader().getResourceAsStream("e5-small-v2-tokenizer.json")) {
+      Files.copy(in, tj);
+    }
+    Path in = tmp.resolve("bad.jsonl");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes("{\"id\": 1, \"text\": \"caf".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xE9); // Latin-1 é: not UTF-8
+    bytes.writeBytes(" ok\"}\n{\"id\": 2, \"text\": \"x \\ud800 y\"}\n{\"id\": 3, \"text\": \"fine\"}\n"
+        .getBytes(StandardCharsets.UTF_8));
+    Files.write(in, bytes.toByteArray());
+    Path out = tmp.resolve("bad-out.jsonl");
+    assertEquals(0, EmbedCli.run(new String[] {"--model", tj.toString(), "--tokenize",
+        "--input", in.toString(), "--output", out.toString()}));
+    List<String> got = Files.readAllLines(out);
+    assertEquals("invalid_utf8", JSON.readTree(got.get(0)).get("text_repaired").asText());
+    assertEquals("lone_surrogate", JSON.readTree(got.get(1)).get("text_repaired").asText());
+    assertFalse(JSON.readTree(got.get(2)).has("text_repaired"));
+    try (var ref = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.builder()
+        .optTokenizerPath(tj).optPadding(false).build()) {
+      assertEquals(java.util.Arrays.toString(ref.encode("caf\uFFFD ok").getIds()).replace(" ", ""),
+          JSON.readTree(got.get(0)).get("token_ids").toString());
+      assertEquals(java.util.Arrays.toString(ref.encode("x \uFFFD y").getIds()).replace(" ", ""),
+          JSON.readTree(got.get(1)).get("token_ids").toString());
+    }
   }
 
   @Test
