@@ -184,15 +184,22 @@ public final class EmbeddingModel implements Serializable {
         try {
           f.get();
         } catch (InterruptedException e) {
+          cancelAll(futures);
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while embedding", e);
         } catch (ExecutionException e) {
+          // The call fails as a whole: its other batches would only burn the pool's threads.
+          cancelAll(futures);
           if (e.getCause() instanceof RuntimeException re) throw re;
           throw new IllegalStateException("embedding failed", e.getCause());
         }
       }
     }
     return Arrays.asList(out);
+  }
+
+  private static void cancelAll(List<Future<?>> futures) {
+    for (Future<?> f : futures) f.cancel(true);
   }
 
   /**
