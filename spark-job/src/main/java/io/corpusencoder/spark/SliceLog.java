@@ -22,7 +22,9 @@ import org.apache.hadoop.fs.Path;
  * slice's manifest, {@code _slices/slice-NNNNN.json}, listing the files and the slice's counts,
  * and only then moves the files into the output folder (and its {@code _quarantine/}). So a file
  * reaches the output only once a manifest owns it: a slice without a manifest left nothing
- * visible and is redone; a slice with one is done (a move cut short is finished on resume).
+ * visible and is redone; a slice with one is done (a move cut short is finished on resume, and a
+ * file it lists that is neither in staging nor in the output fails the resume, naming the slice
+ * and the file, rather than completing an output that lacks its rows).
  * {@code _slices/plan.json} records what the slices were cut from; a resume with another input or
  * other settings is refused. The folder is removed when the job completes.
  */
@@ -72,20 +74,27 @@ final class SliceLog {
 
   /**
    * The slices already done, by number, with the counts their manifests hold. Finishes any move
-   * a killed driver cut short and removes the staging of slices that never got a manifest.
+   * a killed driver cut short and removes the staging of slices that never got a manifest. Throws,
+   * changing nothing, when a file a manifest lists exists nowhere.
    */
   Map<Integer, Map<String, Object>> recover() throws IOException {
-    Map<Integer, Map<String, Object>> done = new TreeMap<>();
+    Map<Integer, Map<String, Object>> manifests = new TreeMap<>();
     for (FileStatus f : fs.listStatus(dir)) {
       String name = f.getPath().getName();
       if (name.matches("slice-\\d{5}\\.json")) {
-        int slice = Integer.parseInt(name.substring(6, 11));
-        Map<String, Object> m = readJson(f.getPath());
-        moveAll(slice, m);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> counts = (Map<String, Object>) m.get("counts");
-        done.put(slice, counts);
+        manifests.put(Integer.parseInt(name.substring(6, 11)), readJson(f.getPath()));
       }
+    }
+    // Every file of every manifest is checked before anything moves, so a loss leaves the slice
+    // log exactly as it was: the next --resume finds the same loss, never a complete-looking
+    // output.
+    for (var e : manifests.entrySet()) requireEveryFile(e.getKey(), e.getValue());
+    Map<Integer, Map<String, Object>> done = new TreeMap<>();
+    for (var e : manifests.entrySet()) {
+      moveAll(e.getKey(), e.getValue());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> counts = (Map<String, Object>) e.getValue().get("counts");
+      done.put(e.getKey(), counts);
     }
     for (FileStatus f : fs.listStatus(dir)) {
       String name = f.getPath().getName();
@@ -119,22 +128,57 @@ final class SliceLog {
 
   @SuppressWarnings("unchecked")
   private void moveAll(int slice, Map<String, Object> manifest) throws IOException {
-    move(stagingData(slice), output, (List<String>) manifest.get("files"));
-    move(stagingQuarantine(slice), new Path(output, "_quarantine"),
+    move(slice, stagingData(slice), output, (List<String>) manifest.get("files"));
+    move(slice, stagingQuarantine(slice), new Path(output, "_quarantine"),
         (List<String>) manifest.get("quarantine_files"));
     fs.delete(staging(slice), true);
   }
 
-  private void move(Path from, Path to, List<String> files) throws IOException {
+  private void move(int slice, Path from, Path to, List<String> files) throws IOException {
     if (files.isEmpty()) return;
     fs.mkdirs(to);
     for (String f : files) {
       Path src = new Path(from, f);
       Path dst = new Path(to, f);
-      if (fs.exists(src) && !fs.exists(dst) && !fs.rename(src, dst)) {
-        throw new IOException("could not move " + src + " to " + dst);
+      if (fs.exists(src)) {
+        // Both exist after a copying rename (object stores) was cut short: dst is whole, src
+        // goes with the staging folder.
+        if (!fs.exists(dst) && !fs.rename(src, dst)) {
+          throw new IOException("could not move " + src + " to " + dst);
+        }
+      } else if (!fs.exists(dst)) {
+        throw lost(slice, f, from, to);
       }
     }
+  }
+
+  /** Each file the manifest lists is in its staging folder or already moved to the output. */
+  @SuppressWarnings("unchecked")
+  private void requireEveryFile(int slice, Map<String, Object> manifest) throws IOException {
+    requireEach(slice, stagingData(slice), output, (List<String>) manifest.get("files"));
+    requireEach(slice, stagingQuarantine(slice), new Path(output, "_quarantine"),
+        (List<String>) manifest.get("quarantine_files"));
+  }
+
+  private void requireEach(int slice, Path from, Path to, List<String> files) throws IOException {
+    for (String f : files) {
+      if (!fs.exists(new Path(from, f)) && !fs.exists(new Path(to, f))) {
+        throw lost(slice, f, from, to);
+      }
+    }
+  }
+
+  /**
+   * A committed file that exists nowhere: its rows are lost, so the job must not complete. Only
+   * the user can decide between restoring it and encoding the slice again.
+   */
+  private IOException lost(int slice, String file, Path from, Path to) {
+    return new IOException("slice " + slice + ": " + file + ", listed in its manifest "
+        + manifest(slice) + ", is neither in its staging folder " + from + " nor in " + to
+        + "; its rows would be lost. Restore the file and run --resume again; or, to encode slice "
+        + slice + " again, delete " + manifest(slice) + " and the files it lists from " + output
+        + " and " + new Path(output, "_quarantine") + ", then run --resume; or start over with "
+        + "--save-mode overwrite");
   }
 
   /** Spark's output files in a committed folder (its _SUCCESS and hidden files excluded). */
