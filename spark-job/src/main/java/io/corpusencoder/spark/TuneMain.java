@@ -21,6 +21,8 @@ import org.apache.spark.sql.SparkSession;
  * predictions against real runs (local[1], local[2], the loopback cluster). See README, Tuning.
  */
 public final class TuneMain {
+  /** Longest a script the validation runs (cluster start/stop, a submitted job) may take. */
+  static final java.time.Duration SCRIPT_LIMIT = java.time.Duration.ofMinutes(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TuneMain() {}
@@ -236,11 +238,8 @@ public final class TuneMain {
   private static void run(Path root, Path log, String... cmd) throws Exception {
     List<String> c = new ArrayList<>(List.of(cmd));
     c.set(0, root.resolve(cmd[0]).toString());
-    Process p = new ProcessBuilder(c).directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed; see " + log);
-    }
+    ChildProcess.run(new ProcessBuilder(c).directory(root.toFile()), log, SCRIPT_LIMIT,
+        String.join(" ", cmd));
   }
 
   private static Map<String, Object> row(String where, double predicted, double measured) {

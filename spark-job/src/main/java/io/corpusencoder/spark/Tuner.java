@@ -8,10 +8,7 @@ import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.tokenize.Encoding;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -35,6 +32,11 @@ import org.apache.spark.sql.SparkSession;
  * recommendation. Everything lands in one JSON-friendly map (tune.json).
  */
 final class Tuner {
+  /** Longest a child measurement JVM may take (they take seconds to a minute or two). */
+  static final java.time.Duration MEASUREMENT_LIMIT = java.time.Duration.ofMinutes(20);
+  /** Longest the cold job over the sample may take. */
+  static final java.time.Duration COLD_JOB_LIMIT = java.time.Duration.ofMinutes(60);
+
   static final ObjectMapper JSON = new ObjectMapper();
   static final int[] BATCH_TOKENS = {1024, 2048, 4096, 8192};
   static final int[] MAX_LENGTHS = {128, 256, 512};
@@ -280,12 +282,9 @@ final class Tuner {
         "local[" + cores + "]", "--conf", conf.toString(), "--input",
         dir.resolve("sample.jsonl").toString(), "--output", out.toString(), "--save-mode",
         "overwrite"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("cold-job.log").toFile());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    if (pb.start().waitFor() != 0) {
-      throw new IllegalStateException("the cold job failed; see " + dir.resolve("cold-job.log"));
-    }
+    ChildProcess.run(pb, dir.resolve("cold-job.log"), COLD_JOB_LIMIT, "the cold job");
     return JSON.readValue(out.resolve("_report.json").toFile(),
         new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
   }
@@ -312,21 +311,15 @@ final class Tuner {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TuneMain.class.getName(),
         "--worker", "--model", modelName, "--texts", texts.toString(), "--slots",
         String.valueOf(slots), "--batch-tokens", String.valueOf(budget)));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(blasThreads));
-    Process p = pb.start();
+    String what = "the " + slots + "x" + blasThreads + " measurement";
+    Path log = dir.resolve("worker-" + slots + "x" + blasThreads + ".log");
+    String out = ChildProcess.run(pb, log, MEASUREMENT_LIMIT, what);
     String result = null;
-    StringBuilder out = new StringBuilder();
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String l; (l = in.readLine()) != null; ) {
-        out.append(l).append('\n');
-        if (l.startsWith("worker ")) result = l.substring(7).trim();
-      }
-    }
-    if (p.waitFor() != 0 || result == null) {
-      throw new IllegalStateException("the " + slots + "x" + blasThreads + " measurement failed:\n"
-          + out);
+    for (String l : out.split("\n")) if (l.startsWith("worker ")) result = l.substring(7).trim();
+    if (result == null) {
+      throw new IllegalStateException(what + " printed no result line; see " + log);
     }
     return Arrays.stream(result.split(" ")).mapToDouble(Double::parseDouble).toArray();
   }
