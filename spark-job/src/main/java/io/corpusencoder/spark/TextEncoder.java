@@ -2,17 +2,12 @@ package io.corpusencoder.spark;
 
 import io.corpusencoder.core.embed.Embedding;
 import io.corpusencoder.core.embed.EmbeddingModel;
-import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.tokenize.Encoding;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -44,7 +39,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public class TextEncoder extends Transformer implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
-  private static final Map<String, EmbeddingModel> LOADED = new ConcurrentHashMap<>();
 
   private final String uid;
   private final Param<String> inputCol;
@@ -180,15 +174,9 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
         new MetadataBuilder().putString("model", $(model)).build()));
   }
 
-  /** The configured model, loaded once per driver JVM and spec. */
+  /** The configured model (see {@link DriverModels} for how long it stays loaded). */
   EmbeddingModel resolvedModel() {
-    EmbeddingModel m = LOADED.computeIfAbsent($(model), name -> {
-      try {
-        return ModelLoader.load(name);
-      } catch (IOException e) {
-        throw new UncheckedIOException("TextEncoder model " + name, e);
-      }
-    });
+    EmbeddingModel m = DriverModels.load($(model));
     if (!$(pooling).equals("model")) m = m.withPooling(Pooling.parse($(pooling), "pooling"));
     if (!$(normalize).equals("model")) m = m.withNormalize(Boolean.parseBoolean($(normalize)));
     if ((Integer) $(maxLength) > 0) m = m.withMaxLength((Integer) $(maxLength));
@@ -208,8 +196,8 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
                 .putBoolean("normalize", m.normalize()).putLong("max_length", m.maxLength())
                 .build()) : x)
         .toArray(StructField[]::new));
-    Broadcast<EmbeddingModel> b = dataset.sparkSession().sparkContext().broadcast(m,
-        scala.reflect.ClassTag$.MODULE$.apply(EmbeddingModel.class));
+    Broadcast<EmbeddingModel> b =
+        DriverModels.broadcast(dataset.sparkSession().sparkContext(), m);
     int col = dataset.schema().fieldIndex($(inputCol));
     return dataset.toDF().mapPartitions(
             new AppendEmbedding(b, col, (Integer) $(batchSize), (Integer) $(batchTokens)),
