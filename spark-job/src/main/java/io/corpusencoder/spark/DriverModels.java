@@ -1,6 +1,7 @@
 package io.corpusencoder.spark;
 
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.ModelIdentity;
 import io.corpusencoder.core.embed.ModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ final class DriverModels {
   private DriverModels() {}
 
   /** What a broadcast holds: the model's identity and settings, in one application. */
-  private record Key(String applicationId, String model, String sha256, String pooling,
+  private record Key(String applicationId, ModelIdentity model, String pooling,
       boolean normalize, int maxLength) {}
 
   private record Shared(SparkContext context, Broadcast<EmbeddingModel> broadcast) {}
@@ -63,8 +64,8 @@ final class DriverModels {
 
   /** The broadcast of {@code m} (with its settings) in {@code sc}, made once and reused. */
   static synchronized Broadcast<EmbeddingModel> broadcast(SparkContext sc, EmbeddingModel m) {
-    Key key = new Key(sc.applicationId(), m.name(), m.weightSha256(), m.pooling().name(),
-        m.normalize(), m.maxLength());
+    Key key = new Key(sc.applicationId(), m.identity(), m.pooling().name(), m.normalize(),
+        m.maxLength());
     Shared s = BROADCASTS.get(key);
     if (s == null || s.context().isStopped()) {
       s = new Shared(sc, sc.broadcast(m, scala.reflect.ClassTag$.MODULE$.apply(

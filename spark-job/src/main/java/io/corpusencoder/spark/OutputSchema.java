@@ -1,7 +1,9 @@
 package io.corpusencoder.spark;
 
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.ModelIdentity;
 import io.corpusencoder.core.math.Ops;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -56,11 +58,12 @@ final class OutputSchema {
     return s;
   }
 
-  /** Model name and weight sha256, dimension, pooling, normalization, lengths, version. */
+  /**
+   * The model's identity (name, weights' and tokenizer's sha256), dimension, pooling,
+   * normalization, lengths, version.
+   */
   static Metadata embeddingMetadata(EmbeddingModel m, JobOptions o, String version) {
-    MetadataBuilder b = new MetadataBuilder()
-        .putString("model", m.name())
-        .putString("model_sha256", m.weightSha256())
+    MetadataBuilder b = identityMetadata(m.identity())
         .putLong("dimension", m.dimension())
         .putString("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT))
         .putBoolean("normalize", m.normalize())
@@ -72,12 +75,24 @@ final class OutputSchema {
     return b.build();
   }
 
-  /** The metadata as a plain map, for jsonl output's report. */
+  /** {model, weights_sha256, tokenizer_sha256} as field metadata (the job's and TextEncoder's). */
+  static MetadataBuilder identityMetadata(ModelIdentity id) {
+    MetadataBuilder b = new MetadataBuilder();
+    id.fields().forEach(b::putString);
+    return b;
+  }
+
+  /** The metadata as a plain map, for the report. */
   static Map<String, Object> asMap(EmbeddingModel m, JobOptions o, String version) {
-    return Map.of("model", m.name(), "model_sha256", m.weightSha256(), "dimension",
-        m.dimension(), "pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT),
-        "normalize", m.normalize(), "max_length", m.maxLength(), "stride", o.getInt("stride"),
-        "long_text", o.get("long-text"), "corpus_encoder_version", version,
-        "numerics_revision", Ops.NUMERICS_REVISION);
+    Map<String, Object> r = new LinkedHashMap<>(m.identity().fields());
+    r.put("dimension", m.dimension());
+    r.put("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT));
+    r.put("normalize", m.normalize());
+    r.put("max_length", m.maxLength());
+    r.put("stride", o.getInt("stride"));
+    r.put("long_text", o.get("long-text"));
+    r.put("corpus_encoder_version", version);
+    r.put("numerics_revision", Ops.NUMERICS_REVISION);
+    return r;
   }
 }

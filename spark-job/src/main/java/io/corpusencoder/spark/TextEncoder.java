@@ -190,8 +190,7 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     StructField f = outSchema.apply($(outputCol));
     outSchema = new StructType(java.util.Arrays.stream(outSchema.fields())
         .map(x -> x.name().equals(f.name()) ? new StructField(f.name(), f.dataType(), false,
-            new MetadataBuilder().putString("model", m.name())
-                .putString("model_sha256", m.weightSha256()).putLong("dimension", m.dimension())
+            OutputSchema.identityMetadata(m.identity()).putLong("dimension", m.dimension())
                 .putString("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT))
                 .putBoolean("normalize", m.normalize()).putLong("max_length", m.maxLength())
                 .build()) : x)

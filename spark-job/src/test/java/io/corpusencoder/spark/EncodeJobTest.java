@@ -14,13 +14,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.ModelCatalog;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -310,10 +313,27 @@ class EncodeJobTest {
   void parquetFootersCarryTheModelIdentityAndSettings() throws Exception {
     Path in = corpus(SparkTestSupport.texts(5));
     Path out = tmp.resolve("meta");
-    runJob("--input", in.toString(), "--output", out.toString());
+    JobReport report = runJob("--input", in.toString(), "--output", out.toString());
     Metadata md = spark().read().parquet(out.toString()).schema().apply("embedding").metadata();
     assertEquals("all-minilm-l6-v2", md.getString("model"));
-    assertEquals(model().weightSha256(), md.getString("model_sha256"));
+    // One identity: the parameters' digest, which the executors verify on the broadcast's
+    // arrival, in the footer and everywhere in the report; and the tokenizer file's digest.
+    String weights = md.getString("weights_sha256");
+    assertEquals(model().encoder().weightsSha256(), weights);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> reportModel = (Map<String, Object>) report.fields.get("model");
+    assertEquals(weights, reportModel.get("weights_sha256"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> broadcast = (Map<String, Object>) report.fields.get("broadcast");
+    assertEquals(weights, broadcast.get("weights_sha256"));
+    String tokenizerJson = ModelCatalog.find("all-minilm-l6-v2").orElseThrow().tokenizerEntry();
+    try (var tok = getClass().getClassLoader().getResourceAsStream(tokenizerJson)) {
+      String expected = HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(tok.readAllBytes()));
+      assertEquals(expected, md.getString("tokenizer_sha256"), "sha256sum of " + tokenizerJson);
+      assertEquals(expected, reportModel.get("tokenizer_sha256"));
+    }
+    assertFalse(md.contains("model_sha256"), "the file digest of earlier versions is gone");
     assertEquals(384, md.getLong("dimension"));
     assertEquals("mean", md.getString("pooling"));
     assertTrue(md.getBoolean("normalize"));
@@ -325,7 +345,7 @@ class EncodeJobTest {
       String kv = reader.getFooter().getFileMetaData().getKeyValueMetaData()
           .get("org.apache.spark.sql.parquet.row.metadata");
       assertNotNull(kv);
-      assertTrue(kv.contains(model().weightSha256()), "sha256 in the raw Parquet footer");
+      assertTrue(kv.contains(weights), "weights_sha256 in the raw Parquet footer");
       // Dictionary encoding is off by default (useless on distinct floats, ~2% of task time).
       for (var block : reader.getFooter().getBlocks()) {
         for (var column : block.getColumns()) {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +59,9 @@ class TextEncoderTest {
         assertEquals(va.get(k), vb.get(k), 0f, "reloaded pipeline, text " + i);
       }
     }
-    assertEquals(model().weightSha256(), fitted.transform(df).schema().apply("vec").metadata()
-        .getString("model_sha256"));
+    Metadata md = fitted.transform(df).schema().apply("vec").metadata();
+    assertEquals(model().identity().weightsSha256(), md.getString("weights_sha256"));
+    assertEquals(model().identity().tokenizerSha256(), md.getString("tokenizer_sha256"));
   }
 
   @Test

@@ -29,9 +29,9 @@ public final class Demo {
     long t1 = System.nanoTime();
     List<Embedding> e = model.embed(SENTENCES);
     long t2 = System.nanoTime();
-    System.out.printf("model %s: %d dims, %s pooling, normalize=%s, sha256 %s…%n", model.name(),
+    System.out.printf("model %s: %d dims, %s pooling, normalize=%s, weights sha256 %s…%n", model.name(),
         model.dimension(), model.pooling().name().toLowerCase(), model.normalize(),
-        model.weightSha256().substring(0, 12));
+        model.weightsSha256().substring(0, 12));
     System.out.printf("loaded in %.1f s; encoded %d sentences in %.0f ms with BLAS %s%n%n",
         (t1 - t0) / 1e9, SENTENCES.size(), (t2 - t1) / 1e6, Blas.implementation());
     for (int i = 0; i < SENTENCES.size(); i++) {

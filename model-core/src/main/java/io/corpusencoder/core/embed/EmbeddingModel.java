@@ -33,18 +33,19 @@ public final class EmbeddingModel implements Serializable {
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
   private final String name;
-  private final String weightSha256;
   private final Tokenizer tokenizer;
+  private final String tokenizerSha256;
   private final Encoder encoder;
   private final Pooling pooling;
   private final boolean normalize;
   private final int maxLength;
 
-  public EmbeddingModel(String name, String weightSha256, Tokenizer tokenizer, Encoder encoder,
+  /** {@code tokenizerSha256}: of the tokenizer's file(s), see {@link ModelIdentity}. */
+  public EmbeddingModel(String name, Tokenizer tokenizer, String tokenizerSha256, Encoder encoder,
       Pooling pooling, boolean normalize, int maxLength) {
     this.name = Objects.requireNonNull(name);
-    this.weightSha256 = Objects.requireNonNull(weightSha256);
     this.tokenizer = Objects.requireNonNull(tokenizer);
+    this.tokenizerSha256 = Objects.requireNonNull(tokenizerSha256);
     this.encoder = Objects.requireNonNull(encoder);
     this.pooling = Objects.requireNonNull(pooling);
     this.normalize = normalize;
@@ -61,9 +62,19 @@ public final class EmbeddingModel implements Serializable {
     return name;
   }
 
-  /** sha256 (hex) of the weight file the model was loaded from: the model's identity. */
-  public String weightSha256() {
-    return weightSha256;
+  /** sha256 (hex) of the parameters, whatever file they came from (see {@link ModelIdentity}). */
+  public String weightsSha256() {
+    return encoder.weightsSha256();
+  }
+
+  /** sha256 (hex) of the tokenizer's file(s) (see {@link ModelIdentity}). */
+  public String tokenizerSha256() {
+    return tokenizerSha256;
+  }
+
+  /** Name, weights' and tokenizer's sha256: what every output records. */
+  public ModelIdentity identity() {
+    return new ModelIdentity(name, weightsSha256(), tokenizerSha256);
   }
 
   public Tokenizer tokenizer() {
@@ -92,17 +103,17 @@ public final class EmbeddingModel implements Serializable {
 
   /** The same model with another pooling. */
   public EmbeddingModel withPooling(Pooling p) {
-    return new EmbeddingModel(name, weightSha256, tokenizer, encoder, p, normalize, maxLength);
+    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, p, normalize, maxLength);
   }
 
   /** The same model with or without L2 normalization. */
   public EmbeddingModel withNormalize(boolean n) {
-    return new EmbeddingModel(name, weightSha256, tokenizer, encoder, pooling, n, maxLength);
+    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, pooling, n, maxLength);
   }
 
   /** The same model with another maximum length (special tokens included). */
   public EmbeddingModel withMaxLength(int m) {
-    return new EmbeddingModel(name, weightSha256, tokenizer, encoder, pooling, normalize, m);
+    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, pooling, normalize, m);
   }
 
   /** Tokenizes with the model's maximum length. */

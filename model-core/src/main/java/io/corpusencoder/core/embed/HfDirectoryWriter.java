@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.config.EncoderConfig.Positions;
+import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.weights.Safetensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,9 @@ public final class HfDirectoryWriter {
     JSON.writeValue(dir.resolve("config.json").toFile(), config);
 
     Safetensors.write(m.weights(), dir.resolve("model.safetensors"),
-        Map.of("source_sha256", m.weightSha256(), "written_by", "corpus-encoder"));
+        // The parameters' digest: loading this directory gives the same weights_sha256.
+        Map.of(ModelIdentity.WEIGHTS_SHA256, Encoder.from(c, m.weights()).weightsSha256(),
+            "written_by", "corpus-encoder"));
     Files.write(dir.resolve("tokenizer.json"), m.tokenizerJson());
 
     ArrayNode modules = JSON.createArrayNode();

@@ -35,11 +35,11 @@ public final class ModelLoader {
   private ModelLoader() {}
 
   /** What a model directory or file was loaded as, before it becomes an EmbeddingModel. */
-  public record Loaded(String name, String weightSha256, EncoderConfig config, WeightMap weights,
-      byte[] tokenizerJson, Tokenizer tokenizer, Pooling pooling, boolean normalize,
-      int maxLength) {
+  public record Loaded(String name, EncoderConfig config, WeightMap weights,
+      byte[] tokenizerJson, Tokenizer tokenizer, String tokenizerSha256, Pooling pooling,
+      boolean normalize, int maxLength) {
     public EmbeddingModel toModel() {
-      return new EmbeddingModel(name, weightSha256, tokenizer, Encoder.from(config, weights),
+      return new EmbeddingModel(name, tokenizer, tokenizerSha256, Encoder.from(config, weights),
           pooling, normalize, maxLength);
     }
   }
@@ -117,7 +117,7 @@ public final class ModelLoader {
     OnnxReader.Imported imp = OnnxReader.read(onnx, src, null);
     Tokenizer tokenizer =
         TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
-    return new Loaded(e.name(), sha256(onnx), imp.config(), imp.weights(), tok, tokenizer,
+    return new Loaded(e.name(), imp.config(), imp.weights(), tok, tokenizer, sha256(tok),
         e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()));
   }
 
@@ -147,7 +147,7 @@ public final class ModelLoader {
     Tokenizer tokenizer = TokenizerReader.readTokenizerJson(tokFile);
     Path stDir = configJson != null ? configJson.getParent() : dir;
     SentenceTransformers st = SentenceTransformers.read(stDir);
-    return new Loaded(stem, sha256(onnx), config, imp.weights(), tok, tokenizer, st.pooling(),
+    return new Loaded(stem, config, imp.weights(), tok, tokenizer, sha256(tok), st.pooling(),
         st.normalize(), st.maxLength(config.maxPositions()));
   }
 
@@ -167,12 +167,15 @@ public final class ModelLoader {
     Path tokFile = dir.resolve("tokenizer.json");
     Tokenizer tokenizer;
     byte[] tok = null;
+    String tokSha256;
     if (Files.isRegularFile(tokFile)) {
       tok = Files.readAllBytes(tokFile);
       tokenizer = TokenizerReader.readTokenizerJson(tokFile);
+      tokSha256 = sha256(tok);
     } else if (Files.isRegularFile(dir.resolve("vocab.txt"))) {
       tokenizer = TokenizerReader.readVocabTxt(dir.resolve("vocab.txt"),
           dir.resolve("tokenizer_config.json"));
+      tokSha256 = sha256(dir.resolve("vocab.txt"), dir.resolve("tokenizer_config.json"));
     } else {
       throw new IOException(dir + ": no tokenizer.json or vocab.txt");
     }
@@ -181,8 +184,8 @@ public final class ModelLoader {
           + tokenizer.maxId() + " but config.json vocab_size is " + config.vocabSize());
     }
     SentenceTransformers st = SentenceTransformers.read(dir);
-    return new Loaded(dir.getFileName().toString(), sha256(weightsFile), config, weights, tok,
-        tokenizer, st.pooling(), st.normalize(), st.maxLength(config.maxPositions()));
+    return new Loaded(dir.getFileName().toString(), config, weights, tok, tokenizer, tokSha256,
+        st.pooling(), st.normalize(), st.maxLength(config.maxPositions()));
   }
 
   private static Path firstExisting(Path... candidates) {
@@ -199,16 +202,22 @@ public final class ModelLoader {
     }
   }
 
-  /** Hex sha256 of a file, streamed. */
-  public static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-      return HexFormat.of().formatHex(md.digest());
+  /** Hex sha256 of the files' bytes one after the other (those that exist), streamed. */
+  public static String sha256(Path... files) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
     }
+    byte[] buf = new byte[1 << 16];
+    for (Path file : files) {
+      if (!Files.isRegularFile(file)) continue;
+      try (InputStream in = Files.newInputStream(file)) {
+        for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 
   /** sentence-transformers' module files: pooling mode, Normalize module, max_seq_length. */

@@ -38,7 +38,8 @@ class ModelCatalogTest {
     }
     EmbeddingModel fromPath = ModelLoader.load(onnx.toString());
     EmbeddingModel fromName = TestModels.model(e.name());
-    assertEquals(fromName.weightSha256(), fromPath.weightSha256());
+    assertEquals(fromName.identity().weightsSha256(), fromPath.identity().weightsSha256());
+    assertEquals(fromName.identity().tokenizerSha256(), fromPath.identity().tokenizerSha256());
     assertEquals(fromName.encoder().config(), fromPath.encoder().config());
     // No sentence-transformers files next to it: mean pooling, no normalization, model maximum.
     assertEquals(512, fromPath.maxLength());

@@ -33,7 +33,8 @@ class ModelLoaderTest {
     assertFalse(m.normalize());
     assertEquals(32, m.maxLength());
     assertEquals(8, m.dimension());
-    assertEquals(ModelLoader.sha256(dir.resolve("model.safetensors")), m.weightSha256());
+    assertEquals(ModelLoader.sha256(dir.resolve("vocab.txt"), dir.resolve("tokenizer_config.json")),
+        m.tokenizerSha256());
     // "The quick brown fox jumps!" -> [CLS] the quick brown fox jump ##s ! [SEP]
     int[] ids = m.tokenize("The quick brown fox jumps!").ids();
     assertArrayEquals(new int[] {2, 5, 6, 7, 8, 9, 10, 17, 3}, ids);

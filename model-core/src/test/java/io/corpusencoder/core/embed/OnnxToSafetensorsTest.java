@@ -27,6 +27,9 @@ class OnnxToSafetensorsTest {
     assertEquals(fromOnnx.pooling(), fromDir.pooling());
     assertEquals(fromOnnx.normalize(), fromDir.normalize());
     assertEquals(fromOnnx.maxLength(), fromDir.maxLength());
+    // One identity for the same weights, whether read from ONNX or from safetensors.
+    assertEquals(fromOnnx.weightsSha256(), fromDir.weightsSha256());
+    assertEquals(fromOnnx.tokenizerSha256(), fromDir.tokenizerSha256());
     List<String> texts = TestTexts.generate(60, 99);
     List<Embedding> a = fromOnnx.embed(texts, true, true);
     List<Embedding> b = fromDir.embed(texts, true, true);
