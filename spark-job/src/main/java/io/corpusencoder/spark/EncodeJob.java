@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.ModelIdentity;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Blas;
@@ -239,11 +240,11 @@ public final class EncodeJob {
     if (workPartitions != inputPartitions) records = records.repartition(workPartitions);
     JavaRDD<Row> work = records.toJavaRDD();
     int numSlices = (workPartitions + perSlice - 1) / perSlice;
-    Map<String, Object> plan = plan(o, inputPartitions, workPartitions, perSlice, numSlices,
-        sc.hadoopConfiguration());
+    Map<String, Object> plan = plan(o, model.identity(), inputPartitions, workPartitions,
+        perSlice, numSlices, sc.hadoopConfiguration());
     Map<Integer, Map<String, Object>> done;
     if (before != null) {
-      checkSamePlan(before, plan, output);
+      checkSamePlan(before, plan, model.identity(), output);
       done = log.recover();
     } else {
       log.writePlan(plan);
@@ -400,8 +401,8 @@ public final class EncodeJob {
   }
 
   /** What the slices are cut from; a resume must find the same. */
-  static Map<String, Object> plan(JobOptions o, int inputPartitions, int workPartitions,
-      int perSlice, int numSlices, Configuration conf) throws IOException {
+  static Map<String, Object> plan(JobOptions o, ModelIdentity model, int inputPartitions,
+      int workPartitions, int perSlice, int numSlices, Configuration conf) throws IOException {
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("input_partitions", inputPartitions);
     plan.put("work_partitions", workPartitions);
@@ -416,6 +417,8 @@ public final class EncodeJob {
       settings.remove(k);
     }
     plan.put("settings", settings);
+    // --model is a name or a path; what it held when the job began must be what it holds now.
+    plan.put(ResumeModelCheck.PLAN_KEY, ResumeModelCheck.planEntry(model));
     List<String> inputs = new ArrayList<>();
     for (String in : o.getList("input")) {
       Path p = new Path(in);
@@ -434,9 +437,13 @@ public final class EncodeJob {
   }
 
   private static void checkSamePlan(Map<String, Object> before, Map<String, Object> now,
-      String output) {
+      ModelIdentity model, String output) {
     for (String key : now.keySet()) {
       Object a = before.get(key);
+      if (key.equals(ResumeModelCheck.PLAN_KEY)) {
+        ResumeModelCheck.requireSame(a, model, output);
+        continue;
+      }
       Object b = now.get(key);
       if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
         for (Object k : mb.keySet()) {

@@ -1,5 +1,6 @@
 package io.corpusencoder.spark;
 
+import static io.corpusencoder.spark.SparkTestSupport.model;
 import static io.corpusencoder.spark.SparkTestSupport.runJob;
 import static io.corpusencoder.spark.SparkTestSupport.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -107,6 +108,30 @@ class ResumeTest {
     upgraded.addAll(List.of("--resume", "true"));
     e = assertThrows(IllegalArgumentException.class, () -> runJob(upgraded.toArray(String[]::new)));
     assertTrue(e.getMessage().contains("numerics revision differ"), e.getMessage());
+    // Or a model changed under the same name (a model directory or catalog jar replaced between
+    // the runs): the plan records its weights' and tokenizer's sha256, and each is compared.
+    ObjectNode recordedModel = (ObjectNode) JSON.readTree(planText).get("model");
+    assertEquals("all-minilm-l6-v2", recordedModel.get("model").asText(), planText);
+    assertEquals(model().encoder().weightsSha256(), recordedModel.get("weights_sha256").asText());
+    String otherDigest = "0".repeat(64);
+    for (String field : List.of("weights_sha256", "tokenizer_sha256")) {
+      ObjectNode changedModel = (ObjectNode) JSON.readTree(planText);
+      ((ObjectNode) changedModel.get("model")).put(field, otherDigest);
+      Files.writeString(plan, changedModel.toString());
+      e = assertThrows(IllegalArgumentException.class, () -> runJob(upgraded.toArray(String[]::new)));
+      assertTrue(e.getMessage().contains("another model of the name all-minilm-l6-v2: its " + field
+          + " was " + otherDigest + " and is " + recordedModel.get(field).asText() + " now"),
+          e.getMessage());
+    }
+    // A plan of an earlier version, which recorded only the name, is refused: nothing proves the
+    // model is the same.
+    ObjectNode earlier = (ObjectNode) JSON.readTree(planText);
+    earlier.remove("model");
+    Files.writeString(plan, earlier.toString());
+    e = assertThrows(IllegalArgumentException.class, () -> runJob(upgraded.toArray(String[]::new)));
+    assertTrue(e.getMessage().contains("begun by an earlier version"), e.getMessage());
+    assertTrue(e.getMessage().contains("not its weights_sha256 and tokenizer_sha256"),
+        e.getMessage());
     Files.writeString(plan, planText);
 
     // Resume in local[2]: another thread count, the same bits.
