@@ -133,6 +133,20 @@ class ResumeTest {
     assertTrue(e.getMessage().contains("not its weights_sha256 and tokenizer_sha256"),
         e.getMessage());
     Files.writeString(plan, planText);
+    // A file slice 2's manifest lists, gone from staging before it reached the output: the
+    // resume stops naming the slice and the file, and leaves the slice log as it was.
+    Path staged = out.resolve("_slices/slice-00002/data");
+    String lostName = JSON.readTree(out.resolve("_slices/slice-00002.json").toFile())
+        .get("files").get(0).asText();
+    Path aside = tmp.resolve(lostName);
+    Files.move(staged.resolve(lostName), aside);
+    java.io.IOException lost = assertThrows(java.io.IOException.class,
+        () -> runJob(upgraded.toArray(String[]::new)));
+    assertTrue(lost.getMessage().startsWith("slice 2: " + lostName + ", listed in its manifest"),
+        lost.getMessage());
+    assertTrue(Files.exists(out.resolve("_slices/slice-00002.json")));
+    assertFalse(Files.exists(out.resolve(lostName)));
+    Files.move(aside, staged.resolve(lostName)); // restored, as the message advises
 
     // Resume in local[2]: another thread count, the same bits.
     List<String> resume = new ArrayList<>(List.of(job));
