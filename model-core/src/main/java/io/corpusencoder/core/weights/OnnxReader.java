@@ -61,6 +61,8 @@ public final class OnnxReader {
   private final Map<String, List<Node>> consumers = new HashMap<>();
   private final Map<String, Node> producers = new HashMap<>();
   private final List<String> graphInputs = new ArrayList<>();
+  /** The MatMul or Gemm node that multiplies by each mapped weight, by HF weight name. */
+  private final Map<String, Node> weightNodes = new HashMap<>();
 
   private OnnxReader(String source, Path baseDir) {
     this.source = source;
@@ -345,6 +347,7 @@ public final class OnnxReader {
     int in = (int) t.dims()[0];
     int out = (int) t.dims()[1];
     weights.put(new Tensor(name, new int[] {out, in}, transpose(toFloats(t), in, out)));
+    weightNodes.put(name, n);
   }
 
   private void mapGemm(Node n, WeightMap weights) {
@@ -359,6 +362,7 @@ public final class OnnxReader {
     int r = (int) t.dims()[0];
     int c = (int) t.dims()[1];
     float[] data = toFloats(t);
+    weightNodes.put(name, n);
     weights.put(transB == 1 ? new Tensor(name, new int[] {r, c}, data)
         : new Tensor(name, new int[] {c, r}, transpose(data, r, c)));
     if (n.inputs().size() > 2 && initializers.containsKey(n.inputs().get(2))) {
@@ -414,12 +418,7 @@ public final class OnnxReader {
     int intermediate = w.get(BertNames.intermediate(0, "weight")).shape()[0];
     int heads = inferHeads(hidden);
     float eps = inferLayerNormEps();
-    Activation act = hasOp("Erf") ? Activation.GELU : hasOp("Tanh") ? Activation.GELU_TANH
-        : hasOp("Relu") ? Activation.RELU : null;
-    if (act == null) {
-      throw new ModelFormatException(source + ": no Erf, Tanh or Relu node: cannot tell the "
-          + "feed-forward activation");
-    }
+    Activation act = feedForwardActivation(layers.size());
     try {
       return EncoderConfig.bert(vocab, hidden, layers.size(), heads, intermediate, maxPos,
           typeVocab, eps, act);
@@ -428,8 +427,71 @@ public final class OnnxReader {
     }
   }
 
-  private boolean hasOp(String op) {
-    return nodes.stream().anyMatch(n -> n.op().equals(op));
+  /** Activation ops of an export, as they decompose HF's hidden_act (Erf: exact GELU). */
+  private static final Map<String, Activation> ACTIVATION_OPS =
+      Map.of("Erf", Activation.GELU, "Tanh", Activation.GELU_TANH, "Relu", Activation.RELU);
+
+  /**
+   * The feed-forward activation, read from each layer's own nodes between its intermediate dense
+   * product and its output dense product. Ops elsewhere (a pooler's Tanh, a head) do not count.
+   */
+  private Activation feedForwardActivation(int numLayers) {
+    Activation found = null;
+    for (int l = 0; l < numLayers; l++) {
+      Node from = weightNodes.get(BertNames.intermediate(l, "weight"));
+      Node to = weightNodes.get(BertNames.output(l, "weight"));
+      if (from == null || to == null) {
+        throw new ModelFormatException(source + ": layer " + l + " has no "
+            + (from == null ? BertNames.intermediate(l, "weight") : BertNames.output(l, "weight"))
+            + " product: cannot tell the feed-forward activation");
+      }
+      TreeSet<String> ops = opsBetween(from, to);
+      ops.retainAll(ACTIVATION_OPS.keySet());
+      if (ops.size() != 1) {
+        throw new ModelFormatException(source + ": layer " + l + "'s feed-forward between "
+            + from.name() + " and " + to.name() + " has activation ops " + ops
+            + "; expected exactly one of Erf (gelu), Tanh (gelu_new) or Relu (relu)");
+      }
+      Activation act = ACTIVATION_OPS.get(ops.first());
+      if (found != null && act != found) {
+        throw new ModelFormatException(source + ": layer " + l + "'s feed-forward activation is "
+            + act + " but layer 0's is " + found + "; expected one activation for all layers");
+      }
+      found = act;
+    }
+    return found;
+  }
+
+  /** Ops of the nodes on paths from {@code from}'s output forward to {@code to} (exclusive). */
+  private TreeSet<String> opsBetween(Node from, Node to) {
+    TreeSet<String> ops = new TreeSet<>();
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+    java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    todo.add(from);
+    boolean reached = false;
+    // The feed-forward is a short chain (bias Add, then the activation's few elementwise ops);
+    // a bound keeps a walk that missed `to` from roaming the rest of the graph.
+    while (!todo.isEmpty() && seen.size() < 64) {
+      Node n = todo.poll();
+      if (!seen.add(n)) continue;
+      for (String out : n.outputs()) {
+        for (Node c : consumers.getOrDefault(out, List.of())) {
+          if (c == to) {
+            reached = true;
+          } else if (c.op().equals("MatMul") || c.op().equals("Gemm")) {
+            continue; // another product: the path left the feed-forward
+          } else {
+            ops.add(c.op());
+            todo.add(c);
+          }
+        }
+      }
+    }
+    if (!reached) {
+      throw new ModelFormatException(source + ": no path from " + from.name() + " to "
+          + to.name() + " within 64 nodes: cannot tell the feed-forward activation");
+    }
+    return ops;
   }
 
   /** Heads from the [batch, seq, heads, headSize] Reshape in the first attention block. */
