@@ -68,18 +68,19 @@ final class CorpusReader {
 
   static Dataset<Row> read(SparkSession spark, JobOptions o) {
     String format = o.get("input-format").toLowerCase(java.util.Locale.ROOT);
-    String paths = o.get("input");
+    // Split as Hadoop splits a path list: a comma inside a glob's braces is part of the glob.
+    String[] paths = o.getPaths("input").toArray(String[]::new);
     return switch (format) {
       case "jsonl" -> readLines(spark, o, true);
       case "text" -> o.get("text-unit").equals("file") ? readTextFiles(spark, o)
           : readLines(spark, o, false);
       case "csv" -> fromDataFrame(spark, o, spark.read().option("header", "true")
           .option("multiLine", "true").option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
-          .schema(csvSchema(spark, paths)).csv(paths.split(",")), true);
-      case "parquet" -> fromDataFrame(spark, o, spark.read().parquet(paths.split(","))
+          .schema(csvSchema(spark, paths)).csv(paths), true);
+      case "parquet" -> fromDataFrame(spark, o, spark.read().parquet(paths)
           .select(col("*"), col("_metadata.file_path").as(SOURCE),
               col("_metadata.row_index").as(INDEX)), false);
-      default -> fromDataFrame(spark, o, spark.read().format(format).load(paths.split(",")), false);
+      default -> fromDataFrame(spark, o, spark.read().format(format).load(paths), false);
     };
   }
 
@@ -101,7 +102,7 @@ final class CorpusReader {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     @SuppressWarnings("unchecked")
     JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>)
-        jsc.newAPIHadoopFile(o.get("input"), TextInputFormat.class, LongWritable.class,
+        jsc.newAPIHadoopFile(String.join(",", o.getPaths("input")), TextInputFormat.class, LongWritable.class,
             Text.class, jsc.hadoopConfiguration());
     String idColumn = o.get("id-column");
     String textColumn = o.get("text-column");
@@ -211,7 +212,7 @@ final class CorpusReader {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // A fixed minimum, not the cluster's parallelism: the same files give the same partitions.
     // binaryFiles, not wholeTextFiles: the bytes, so TextRepair decodes them and flags bad ones.
-    JavaRDD<Row> rows = jsc.binaryFiles(o.get("input"), 16).map(t -> {
+    JavaRDD<Row> rows = jsc.binaryFiles(String.join(",", o.getPaths("input")), 16).map(t -> {
       TextRepair.Decoded d = TextRepair.decodeUtf8(t._2().toArray());
       TextRepair.Repaired r = TextRepair.repair(d.text(), d.repaired());
       return RowFactory.create(t._1(), r.text(), null, null, t._1(), r.reason());
@@ -220,9 +221,9 @@ final class CorpusReader {
   }
 
   /** A CSV's header row as an all-string schema, plus the corrupt-record column. */
-  private static StructType csvSchema(SparkSession spark, String paths) {
+  private static StructType csvSchema(SparkSession spark, String[] paths) {
     StructType header = spark.read().option("header", "true").option("multiLine", "true")
-        .csv(paths.split(",")).schema();
+        .csv(paths).schema();
     return header.add(CORRUPT, DataTypes.StringType, true);
   }
 

@@ -116,7 +116,7 @@ public final class EncodeJob {
 
   /** Every --input path or glob matches something, else an IllegalArgumentException naming it. */
   static void requireInputs(JobOptions o, Configuration conf) throws IOException {
-    for (String in : o.getList("input")) {
+    for (String in : o.getPaths("input")) {
       Path p = new Path(in);
       FileStatus[] found = p.getFileSystem(conf).globStatus(p);
       if (found == null || found.length == 0) {
@@ -373,7 +373,10 @@ public final class EncodeJob {
     // shows the summary in the Spark UI's job list.
     sc.setJobDescription(r.summary());
     if (o.get("output-format").equals("parquet")) {
-      long committed = spark.read().parquet(output).count();
+      // This run's files only (the manifests'): an appended-to output holds older files too.
+      List<String> files = log.committedDataFiles();
+      long committed = files.isEmpty() ? 0
+          : spark.read().parquet(files.toArray(String[]::new)).count();
       r.fields.put("rows_committed", committed);
       r.fields.put("counts_add_up", (Boolean) r.fields.get("counts_add_up")
           && committed == total.getOrDefault("rows", 0L));
@@ -420,7 +423,7 @@ public final class EncodeJob {
     // --model is a name or a path; what it held when the job began must be what it holds now.
     plan.put(ResumeModelCheck.PLAN_KEY, ResumeModelCheck.planEntry(model));
     List<String> inputs = new ArrayList<>();
-    for (String in : o.getList("input")) {
+    for (String in : o.getPaths("input")) {
       Path p = new Path(in);
       FileSystem fs = p.getFileSystem(conf);
       for (FileStatus g : fs.globStatus(p)) {

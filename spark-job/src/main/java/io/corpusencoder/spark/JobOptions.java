@@ -31,7 +31,9 @@ public final class JobOptions implements Serializable {
 
   /** Every option, in the order --help and conf/encoder.properties list them. */
   static final List<OptionSpec> SPECS = List.of(
-      text("input", "", "input path(s), comma-separated: files, directories or globs (required)"),
+      checked("input", "", "input path(s), comma-separated: files, directories or Hadoop globs "
+          + "(a comma inside braces, {a,b}, is part of the glob) (required)",
+          JobOptions::bracesBalance, "paths separated by commas, each brace { closed by }"),
       checked("input-format", "jsonl", "jsonl | text | csv | parquet | any Spark source name "
           + "(json, orc, avro...)", s -> s.matches("[A-Za-z][A-Za-z0-9_.]*"), "a format name"),
       choice("text-unit", "line", "for --input-format text: one document per line or per file",
@@ -207,6 +209,40 @@ public final class JobOptions implements Serializable {
     String v = get(name);
     if (v.isEmpty()) return List.of();
     return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /**
+   * A comma-separated list of paths as Hadoop splits one (FileInputFormat): commas inside braces
+   * belong to a glob ({@code data/{a,b}/*.jsonl} is one path); entries trimmed, empty ones dropped.
+   */
+  public List<String> getPaths(String name) {
+    return splitPaths(get(name));
+  }
+
+  static List<String> splitPaths(String v) {
+    List<String> out = new java.util.ArrayList<>();
+    int depth = 0;
+    int from = 0;
+    for (int i = 0; i <= v.length(); i++) {
+      char c = i < v.length() ? v.charAt(i) : ',';
+      if (c == '{') depth++;
+      if (c == '}' && depth > 0) depth--;
+      if (c == ',' && depth == 0) {
+        String p = v.substring(from, i).trim();
+        if (!p.isEmpty()) out.add(p);
+        from = i + 1;
+      }
+    }
+    return out;
+  }
+
+  private static boolean bracesBalance(String v) {
+    int depth = 0;
+    for (char c : v.toCharArray()) {
+      if (c == '{') depth++;
+      if (c == '}' && --depth < 0) return false;
+    }
+    return depth == 0;
   }
 
   /** Every resolved option, for the report. */

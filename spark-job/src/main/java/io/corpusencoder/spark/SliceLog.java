@@ -121,6 +121,21 @@ final class SliceLog {
     moveAll(slice, m);
   }
 
+  /** The output's data files that this job's manifests list (an appended-to output has more). */
+  @SuppressWarnings("unchecked")
+  List<String> committedDataFiles() throws IOException {
+    List<String> files = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(dir)) {
+      if (f.getPath().getName().matches("slice-\\d{5}\\.json")) {
+        for (String n : (List<String>) readJson(f.getPath()).get("files")) {
+          files.add(new Path(output, n).toString());
+        }
+      }
+    }
+    files.sort(null);
+    return files;
+  }
+
   /** The job is complete: the manifests are no longer needed. */
   void remove() throws IOException {
     fs.delete(dir, true);

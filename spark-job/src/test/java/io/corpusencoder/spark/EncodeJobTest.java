@@ -418,6 +418,56 @@ class EncodeJobTest {
     assertEquals(384, ((org.apache.spark.ml.linalg.Vector) r.getAs("embedding")).size());
   }
 
+  /** Records {"id": PREFIX-i, "text": ...} in DIR/NAME. */
+  private Path records(String dir, String name, String prefix, int n) throws Exception {
+    Path d = Files.createDirectories(tmp.resolve(dir));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add(JSON.createObjectNode().put("id", prefix + "-" + i)
+          .put("text", SparkTestSupport.texts(n).get(i)).toString());
+    }
+    return Files.write(d.resolve(name), lines);
+  }
+
+  private static List<String> ids(Path out) {
+    return spark().read().parquet(out.toString()).select("id").orderBy("id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void aBraceGlobIsOneInputAndCommasOutsideBracesSeparateInputs() throws Exception {
+    records("a", "x.jsonl", "a", 2);
+    records("b", "y.jsonl", "b", 3);
+    Path c = records("c", "z.jsonl", "c", 1);
+    // Hadoop glob syntax: {a,b} is one pattern matching both folders, not two inputs.
+    String both = tmp + "/{a,b}/*.jsonl";
+    JobReport r = runJob("--input", both, "--output", tmp.resolve("glob").toString());
+    assertEquals(5L, r.fields.get("records_read"));
+    assertEquals(true, r.fields.get("counts_add_up"));
+    assertEquals(List.of("a-0", "a-1", "b-0", "b-1", "b-2"), ids(tmp.resolve("glob")));
+    // A Spark source (not Hadoop's line reader): a brace glob, then a comma and another path.
+    JobReport j = runJob("--input", both + "," + c, "--input-format", "json",
+        "--output", tmp.resolve("glob-json").toString());
+    assertEquals(6L, j.fields.get("records_read"));
+    assertEquals(List.of("a-0", "a-1", "b-0", "b-1", "b-2", "c-0"), ids(tmp.resolve("glob-json")));
+  }
+
+  @Test
+  void appendCountsThisRunsRowsOnly() throws Exception {
+    Path first = records("first", "f.jsonl", "f", 4);
+    Path second = records("second", "s.jsonl", "s", 3);
+    Path out = tmp.resolve("appended");
+    runJob("--input", first.toString(), "--output", out.toString());
+    JobReport r = runJob("--input", second.toString(), "--output", out.toString(),
+        "--save-mode", "append");
+    assertEquals(3L, r.fields.get("records_read"));
+    assertEquals(3L, r.fields.get("records_written"));
+    assertEquals(3L, r.fields.get("rows_written"));
+    assertEquals(3L, r.fields.get("rows_committed"), "this run's files only");
+    assertEquals(true, r.fields.get("counts_add_up"));
+    assertEquals(7, ids(out).size(), "the old rows stay");
+  }
+
   @Test
   void problemsWithPathsModelsAndSettingsFailBeforeSparkWork() throws Exception {
     Path in = corpus(SparkTestSupport.texts(2));
