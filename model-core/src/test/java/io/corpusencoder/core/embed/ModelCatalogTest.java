@@ -3,11 +3,15 @@ package io.corpusencoder.core.embed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corpusencoder.core.testing.TestModels;
+import io.corpusencoder.core.weights.ModelFormatException;
 import java.io.InputStream;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +51,33 @@ class ModelCatalogTest {
     List<String> texts = List.of("a short text", "another, rather longer, text about Spark jobs");
     for (int i = 0; i < texts.size(); i++) {
       assertArrayEquals(fromName.embed(texts).get(i).vector(), aligned.embed(texts).get(i).vector(), 0f);
+    }
+  }
+
+  @Test
+  void aCatalogFileOfTheSameNameButOtherBytesIsRefusedNamingBothDigests() throws Exception {
+    ModelCatalog.Entry e = ModelCatalog.find("all-minilm-l6-v2").orElseThrow();
+    Path impostor = tmp.resolve(e.tokenizerEntry());
+    Files.writeString(impostor, "{\"model\": {\"type\": \"WordPiece\"}}");
+    // sha256 of those 32 bytes, by `sha256sum`.
+    String actual = "6ab504315f6d3a33b9eb757111f6f2bb89475200e187c34ac9f7150654da4791";
+    try (URLClassLoader first = new URLClassLoader(new URL[] {tmp.toUri().toURL()}, null)) {
+      var err = assertThrows(ModelFormatException.class,
+          () -> ModelCatalog.readFile(e, e.tokenizerEntry(), first));
+      assertEquals("model all-minilm-l6-v2: " + impostor.toUri().toURL() + " has sha256 " + actual
+          + ", expected da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0 (pinned "
+          + "in ModelCatalog for " + e.coordinates() + "); another file of that name comes "
+          + "first on the classpath, or the jar is damaged", err.getMessage());
+    }
+  }
+
+  @Test
+  void theCatalogsOwnFilesPassTheirPins() throws Exception {
+    for (ModelCatalog.Entry e : ModelCatalog.ENTRIES) {
+      try (InputStream in = getClass().getClassLoader().getResourceAsStream(e.tokenizerEntry())) {
+        assertArrayEquals(in.readAllBytes(), ModelCatalog.readFile(e, e.tokenizerEntry()),
+            e.name());
+      }
     }
   }
 }
