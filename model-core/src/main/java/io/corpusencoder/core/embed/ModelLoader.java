@@ -117,6 +117,7 @@ public final class ModelLoader {
     OnnxReader.Imported imp = OnnxReader.read(onnx, src, null);
     Tokenizer tokenizer =
         TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
+    checkVocabulary(src, tokenizer, imp.config(), "the graph's word embeddings (vocab_size)");
     return new Loaded(e.name(), imp.config(), imp.weights(), tok, tokenizer, sha256(tok),
         e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()));
   }
@@ -145,6 +146,8 @@ public final class ModelLoader {
     }
     byte[] tok = Files.readAllBytes(tokFile);
     Tokenizer tokenizer = TokenizerReader.readTokenizerJson(tokFile);
+    checkVocabulary(tokFile.toString(), tokenizer, config, configJson != null
+        ? configJson + " vocab_size" : onnxFile + "'s word embeddings (vocab_size)");
     Path stDir = configJson != null ? configJson.getParent() : dir;
     SentenceTransformers st = SentenceTransformers.read(stDir);
     return new Loaded(stem, config, imp.weights(), tok, tokenizer, sha256(tok), st.pooling(),
@@ -179,13 +182,19 @@ public final class ModelLoader {
     } else {
       throw new IOException(dir + ": no tokenizer.json or vocab.txt");
     }
-    if (tokenizer.maxId() >= config.vocabSize()) {
-      throw new ModelFormatException(dir + ": the tokenizer has ids up to "
-          + tokenizer.maxId() + " but config.json vocab_size is " + config.vocabSize());
-    }
+    checkVocabulary(dir.toString(), tokenizer, config, "config.json vocab_size");
     SentenceTransformers st = SentenceTransformers.read(dir);
     return new Loaded(dir.getFileName().toString(), config, weights, tok, tokenizer, tokSha256,
         st.pooling(), st.normalize(), st.maxLength(config.maxPositions()));
+  }
+
+  /** Every id the tokenizer can give must have a row in the word embeddings. */
+  private static void checkVocabulary(String source, Tokenizer tokenizer, EncoderConfig config,
+      String vocabFrom) {
+    if (tokenizer.maxId() >= config.vocabSize()) {
+      throw new ModelFormatException(source + ": the tokenizer has ids up to " + tokenizer.maxId()
+          + " but " + vocabFrom + " is " + config.vocabSize() + "; expected ids below it");
+    }
   }
 
   private static Path firstExisting(Path... candidates) {

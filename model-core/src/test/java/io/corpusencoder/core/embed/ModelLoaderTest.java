@@ -162,4 +162,21 @@ class ModelLoaderTest {
     assertEquals(tj + ": model is a model of type \"WordLevel\", which Corpus Encoder does not "
         + "implement; supported: WordPiece, Unigram, BPE", e.getMessage());
   }
+
+  @Test
+  void anOnnxModelWhoseTokenizerOutrunsItsVocabularyIsRefused() throws Exception {
+    // The ReLU fixture has 30 word embeddings; bge's tokenizer gives ids up to 30521.
+    Path dir = Files.createDirectories(tmp.resolve("onnx-vocab"));
+    Files.copy(Path.of("src/test/resources/models/onnx-relu-pooler/model.onnx"),
+        dir.resolve("model.onnx"));
+    try (var in = getClass().getClassLoader()
+        .getResourceAsStream("bge-small-en-v1.5-tokenizer.json")) {
+      Files.copy(in, dir.resolve("tokenizer.json"));
+    }
+    var e = assertThrows(ModelFormatException.class,
+        () -> ModelLoader.load(dir.resolve("model.onnx").toString()));
+    assertEquals(dir.resolve("tokenizer.json") + ": the tokenizer has ids up to 30521 but "
+        + dir.resolve("model.onnx") + "'s word embeddings (vocab_size) is 30; expected ids "
+        + "below it", e.getMessage());
+  }
 }
