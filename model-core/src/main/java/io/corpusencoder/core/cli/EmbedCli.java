@@ -36,25 +36,39 @@ import java.util.concurrent.Executors;
  * a non-zero exit status at the end; nothing is skipped silently.
  */
 public final class EmbedCli {
-  static final String USAGE = """
+  /** Every option of scripts/embed.sh; --help is generated from these. */
+  static final CommandLine COMMAND_LINE = new CommandLine(List.of(
+      OptionSpec.text("model", "", "a short name, a Hugging Face model directory, or an .onnx "
+          + "file with tokenizer.json beside it (required)"),
+      OptionSpec.positiveInt("max-length", "", "tokens per text, special tokens included "
+          + "(default: the model's)"),
+      OptionSpec.choice("pooling", "", "mean | cls | max (default: the model's)", "mean", "cls",
+          "max"),
+      OptionSpec.bool("no-normalize", "false", "do not L2-normalize the embeddings (default: the "
+          + "model's setting)"),
+      OptionSpec.bool("with-token-ids", "false", "also write \"token_ids\""),
+      OptionSpec.bool("tokenize", "false", "tokenize only, no model run: write {\"id\", "
+          + "\"token_ids\", \"tokens\", \"offsets\"} per line (offsets: [start, end) in UTF-16 "
+          + "units of the text, [0, 0] for the template's special tokens); --model may also be a "
+          + "tokenizer.json; without --max-length nothing is truncated"),
+      OptionSpec.text("input", "", "JSON lines {\"id\": ..., \"text\": \"...\"} (default: "
+          + "standard input)"),
+      OptionSpec.text("output", "", "where to write JSON lines (default: standard output)"),
+      OptionSpec.positiveInt("threads", "1", "worker threads, one BLAS thread each"),
+      OptionSpec.text("save-model", "", "write the model as a Hugging Face directory "
+          + "(safetensors) and exit"),
+      OptionSpec.bool("list-models", "false", "print the known model names with their Maven "
+          + "coordinates and exit")));
+
+  static final String USAGE_HEAD = """
       usage: scripts/embed.sh --model NAME|PATH [options]
 
-        --model NAME|PATH   a short name (%s), a Hugging Face model
-                            directory, or an .onnx file with tokenizer.json beside it (required)
-        --max-length N      tokens per text, special tokens included (default: the model's)
-        --pooling P         mean | cls | max (default: the model's)
-        --no-normalize      do not L2-normalize the embeddings (default: the model's setting)
-        --with-token-ids    also write "token_ids"
-        --tokenize          tokenize only, no model run: write {"id", "token_ids", "tokens",
-                            "offsets"} per line (offsets: [start, end) in UTF-16 units of the
-                            text, [0, 0] for the template's special tokens); --model may also be
-                            a tokenizer.json; without --max-length nothing is truncated
-        --input FILE        JSON lines {"id": ..., "text": "..."} (default: standard input)
-        --output FILE       where to write JSON lines (default: standard output)
-        --threads N         worker threads, one BLAS thread each (default: 1)
-        --save-model DIR    write the model as a Hugging Face directory (safetensors) and exit
-        --list-models       print the known model names with their Maven coordinates and exit
-        --help              this text
+      Options are written --name value or --name=value; a true|false option given alone means
+      true. Known model names: %s.
+
+      """;
+
+  static final String USAGE_TAIL = """
 
       Output, one line per input line: {"id", "model", "embedding": [...], "n_tokens",
       "truncated"} (+ "token_ids"), or {"id", "error": "..."} for a record that cannot be encoded
@@ -63,6 +77,11 @@ public final class EmbedCli {
       text become U+FFFD and the line gets "text_repaired": "invalid_utf8" | "lone_surrogate" |
       "invalid_utf8,lone_surrogate", as the Spark job's text_repaired column.
       """;
+
+  static String usage() {
+    return COMMAND_LINE.help(USAGE_HEAD.formatted(String.join(", ", ModelCatalog.names())))
+        + USAGE_TAIL;
+  }
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -94,7 +113,7 @@ public final class EmbedCli {
   static int run(String[] args) throws IOException {
     Options o = parse(args);
     if (o.help()) {
-      System.out.print(USAGE.formatted(String.join(", ", ModelCatalog.names())));
+      System.out.print(usage());
       return 0;
     }
     if (o.listModels()) {
@@ -310,52 +329,23 @@ public final class EmbedCli {
   }
 
   static Options parse(String[] args) {
-    String model = null;
-    Integer maxLength = null;
-    Pooling pooling = null;
-    boolean noNormalize = false, withIds = false, list = false, help = false, tokenize = false;
-    Path input = null, output = null, save = null;
-    int threads = 1;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--model" -> model = value(args, ++i, a);
-        case "--max-length" -> maxLength = positiveInt(value(args, ++i, a), a);
-        case "--pooling" -> pooling = Pooling.parse(value(args, ++i, a), a);
-        case "--no-normalize" -> noNormalize = true;
-        case "--with-token-ids" -> withIds = true;
-        case "--tokenize" -> tokenize = true;
-        case "--input" -> input = Paths.get(value(args, ++i, a));
-        case "--output" -> output = Paths.get(value(args, ++i, a));
-        case "--threads" -> threads = positiveInt(value(args, ++i, a), a);
-        case "--save-model" -> save = Paths.get(value(args, ++i, a));
-        case "--list-models" -> list = true;
-        case "--help", "-h" -> help = true;
-        default -> throw new IllegalArgumentException("unknown option " + a);
-      }
+    if (CommandLine.wantsHelp(args)) {
+      return new Options(null, null, null, false, false, null, null, 1, null, false, true, false);
     }
-    if (model == null && !help && !list) {
+    CommandLine.Values v = COMMAND_LINE.parse(args);
+    if (v.get("model").isEmpty() && !v.getBool("list-models")) {
       throw new IllegalArgumentException("--model is required: one of "
           + String.join(", ", ModelCatalog.names()) + ", or a path");
     }
-    return new Options(model, maxLength, pooling, noNormalize, withIds, input, output, threads,
-        save, list, help, tokenize);
+    return new Options(v.get("model").isEmpty() ? null : v.get("model"),
+        !v.get("max-length").isEmpty() ? Integer.valueOf(v.getInt("max-length")) : null,
+        !v.get("pooling").isEmpty() ? Pooling.parse(v.get("pooling"), "--pooling") : null,
+        v.getBool("no-normalize"), v.getBool("with-token-ids"), path(v, "input"),
+        path(v, "output"), v.getInt("threads"), path(v, "save-model"), v.getBool("list-models"),
+        false, v.getBool("tokenize"));
   }
 
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
-  }
-
-  private static int positiveInt(String s, String option) {
-    try {
-      int v = Integer.parseInt(s);
-      if (v > 0) return v;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(option + ": expected a positive integer, got \"" + s + "\"");
+  private static Path path(CommandLine.Values v, String name) {
+    return v.get(name).isEmpty() ? null : Paths.get(v.get(name));
   }
 }

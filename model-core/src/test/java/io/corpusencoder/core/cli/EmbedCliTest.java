@@ -150,12 +150,49 @@ class EmbedCliTest {
   void rejectsBadOptionsByName() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--pooling", "sum"}));
-    assertEquals("--pooling: \"sum\" is not a pooling; expected one of mean, cls, max", e.getMessage());
+    assertEquals("command line: --pooling \"sum\" is not valid; expected one of mean, cls, max",
+        e.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--max-length", "0"}));
-    assertEquals("--max-length: expected a positive integer, got \"0\"", e2.getMessage());
+    assertEquals("command line: --max-length \"0\" is not valid; expected a positive integer",
+        e2.getMessage());
     var e3 = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--bogus"}));
-    assertEquals("unknown option --bogus", e3.getMessage());
+    assertTrue(e3.getMessage().startsWith("command line: unknown option --bogus; known options: "
+        + "model, max-length, pooling,"), e3.getMessage());
+    var e4 = assertThrows(IllegalArgumentException.class,
+        () -> EmbedCli.parse(new String[] {"--model", "x", "--tokenize", "yes"}));
+    assertEquals("command line: --tokenize \"yes\" is not valid; expected one of true, false",
+        e4.getMessage());
+  }
+
+  @Test
+  void booleansGivenAloneMeanTrueAndBothSpellingsWork() {
+    EmbedCli.Options o = EmbedCli.parse(new String[] {"--no-normalize", "--model=x",
+        "--with-token-ids", "--threads", "2", "--tokenize"});
+    assertEquals("x", o.model());
+    assertTrue(o.noNormalize());
+    assertTrue(o.withTokenIds());
+    assertTrue(o.tokenize());
+    assertEquals(2, o.threads());
+    EmbedCli.Options f = EmbedCli.parse(new String[] {"--model", "x", "--no-normalize", "false",
+        "--with-token-ids=false", "--tokenize=true", "--max-length=7"});
+    assertFalse(f.noNormalize());
+    assertFalse(f.withTokenIds());
+    assertTrue(f.tokenize());
+    assertEquals(7, f.maxLength());
+    assertTrue(EmbedCli.parse(new String[] {"--list-models"}).listModels());
+    assertTrue(EmbedCli.parse(new String[] {"--bogus", "-h"}).help());
+  }
+
+  @Test
+  void helpIsGeneratedFromTheDeclarations() {
+    String help = EmbedCli.usage();
+    for (String o : List.of("--model", "--max-length", "--pooling", "--no-normalize",
+        "--with-token-ids", "--tokenize", "--input", "--output", "--threads", "--save-model",
+        "--list-models", "--help")) {
+      assertTrue(help.contains(o), o);
+    }
+    assertTrue(help.contains("(default: 1)"), help);
   }
 }
