@@ -63,11 +63,9 @@ public final class EncodeJob {
   }
 
   public static void main(String[] args) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.print(JobOptions.help());
-        System.exit(0);
-      }
+    if (io.corpusencoder.core.cli.CommandLine.wantsHelp(args)) {
+      System.out.print(JobOptions.help());
+      System.exit(0);
     }
     int status = 0;
     try {

@@ -1,8 +1,12 @@
 package io.corpusencoder.spark;
 
-import static io.corpusencoder.spark.OptionSpec.checked;
-import static io.corpusencoder.spark.OptionSpec.choice;
-import static io.corpusencoder.spark.OptionSpec.text;
+import static io.corpusencoder.core.cli.OptionSpec.bool;
+import static io.corpusencoder.core.cli.OptionSpec.checked;
+import static io.corpusencoder.core.cli.OptionSpec.choice;
+import static io.corpusencoder.core.cli.OptionSpec.text;
+
+import io.corpusencoder.core.cli.CommandLine;
+import io.corpusencoder.core.cli.OptionSpec;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,7 +19,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -54,14 +57,14 @@ public final class JobOptions implements Serializable {
           OptionSpec::isNonNegativeInt, "a non-negative integer"),
       choice("long-text", "chunk", "texts longer than max-length: chunk (every chunk a row) | "
           + "truncate (one row, flagged truncated)", "chunk", "truncate"),
-      choice("doc-vector", "false", "also write one document row (chunk -1): the normalized mean "
-          + "of its chunks' vectors", "true", "false"),
+      bool("doc-vector", "false", "also write one document row (chunk -1): the normalized mean "
+          + "of its chunks' vectors"),
       choice("pooling", "model", "mean | cls | max | model (the model's own)", "mean", "cls",
           "max", "model"),
       choice("normalize", "model", "L2-normalize embeddings: true | false | model", "true",
-          "false", "model"),
-      choice("token-vectors", "false", "also write token ids, tokens, offsets and one vector per "
-          + "token", "true", "false"),
+          "false", "model").withBare("true"),
+      bool("token-vectors", "false", "also write token ids, tokens, offsets and one vector per "
+          + "token"),
       choice("embedding-type", "array", "embedding column type: array (array<float>) | vector "
           + "(Spark ML vector)", "array", "vector"),
       checked("batch-size", "64", "texts (chunks) per forward pass at most",
@@ -75,20 +78,21 @@ public final class JobOptions implements Serializable {
       checked("slice-partitions", "0", "work partitions per committed slice of output, the unit "
           + "--resume skips (0 = 4 per task slot)", OptionSpec::isNonNegativeInt,
           "a non-negative integer"),
-      choice("resume", "false", "finish a job that was killed part-way: only slices without "
-          + "committed output are encoded", "true", "false"),
+      bool("resume", "false", "finish a job that was killed part-way: only slices without "
+          + "committed output are encoded"),
       checked("max-bad-fraction", "0.05", "fail the job when more than this fraction of records "
           + "is malformed", OptionSpec::isFraction, "a number between 0 and 1"),
       text("master", "", "Spark master (default: spark-submit's, else local[*])"),
       text("conf", "", "a properties file of these options (as conf/encoder.properties)"));
 
-  private static final Map<String, OptionSpec> BY_NAME = new LinkedHashMap<>();
-
-  static {
-    for (OptionSpec s : SPECS) BY_NAME.put(s.name(), s);
-  }
+  private static final CommandLine COMMAND_LINE = new CommandLine(SPECS);
 
   private final Map<String, String> values;
+
+  /** The declaration of option {@code name} (other doors taking the job's options reuse it). */
+  static OptionSpec spec(String name) {
+    return COMMAND_LINE.spec(name);
+  }
 
   private JobOptions(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(new TreeMap<>(values));
@@ -96,29 +100,7 @@ public final class JobOptions implements Serializable {
 
   /** Parses and validates; {@code sparkConf} holds spark.* settings (may be empty). */
   public static JobOptions parse(String[] args, Map<String, String> sparkConf) throws IOException {
-    Map<String, String> cli = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument \"" + a + "\"; options are "
-            + "written --name value");
-      }
-      String name = a.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (!BY_NAME.containsKey(name)) throw unknown(name, "command line");
-      if (value == null) {
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new IllegalArgumentException("--" + name + " needs a value");
-        }
-        value = args[++i];
-      }
-      cli.put(name, value);
-    }
+    Map<String, String> cli = COMMAND_LINE.given(args);
     Map<String, String> resolved = new LinkedHashMap<>();
     Map<String, String> origin = new LinkedHashMap<>();
     for (OptionSpec s : SPECS) {
@@ -137,7 +119,7 @@ public final class JobOptions implements Serializable {
       }
       for (String key : props.stringPropertyNames()) {
         String name = key.startsWith(SPARK_PREFIX) ? key.substring(SPARK_PREFIX.length()) : key;
-        if (!BY_NAME.containsKey(name) || name.equals("conf")) throw unknown(name, confFile);
+        if (COMMAND_LINE.spec(name) == null || name.equals("conf")) throw unknown(name, confFile);
         if (props.getProperty(key).isBlank()) continue; // an empty value leaves the option unset
         resolved.put(name, props.getProperty(key).trim());
         origin.put(name, confFile);
@@ -146,7 +128,7 @@ public final class JobOptions implements Serializable {
     for (Map.Entry<String, String> e : sparkConf.entrySet()) {
       if (!e.getKey().startsWith(SPARK_PREFIX)) continue;
       String name = e.getKey().substring(SPARK_PREFIX.length());
-      if (!BY_NAME.containsKey(name)) throw unknown(name, "Spark conf " + e.getKey());
+      if (COMMAND_LINE.spec(name) == null) throw unknown(name, "Spark conf " + e.getKey());
       resolved.put(name, e.getValue().trim());
       origin.put(name, "Spark conf " + e.getKey());
     }
@@ -156,7 +138,7 @@ public final class JobOptions implements Serializable {
     }
     for (OptionSpec s : SPECS) {
       String v = resolved.get(s.name());
-      if (!v.isEmpty()) s.validate(v, origin.get(s.name()));
+      if (!v.isEmpty()) resolved.put(s.name(), s.validate(v, origin.get(s.name())));
     }
     for (String required : List.of("input", "output")) {
       if (resolved.get(required).isEmpty()) {
@@ -167,28 +149,22 @@ public final class JobOptions implements Serializable {
   }
 
   private static IllegalArgumentException unknown(String name, String where) {
-    return new IllegalArgumentException(where + ": unknown option --" + name + "; known options: "
-        + String.join(", ", BY_NAME.keySet()));
+    return COMMAND_LINE.unknown(name, where);
   }
 
   /** --help text, generated from the option table. */
   static String help() {
-    StringBuilder sb = new StringBuilder("usage: scripts/encode.sh [--input PATH --output DIR] "
+    return COMMAND_LINE.help("usage: scripts/encode.sh [--input PATH --output DIR] "
         + "[--name value ...]\n       spark-submit --class io.corpusencoder.spark.EncodeJob "
         + "spark-job-job.jar --input PATH --output DIR [--name value ...]\n\n"
-        + "Each option can also be set as Spark conf spark.corpusencoder.NAME or in a --conf "
-        + "file;\nthe command line wins, then Spark conf, then the file, then the default.\n\n");
-    for (OptionSpec s : SPECS) {
-      sb.append(String.format(Locale.ROOT, "  --%-18s %s%n", s.name(), s.meaning()));
-      if (!s.defaultValue().isEmpty()) {
-        sb.append(String.format(Locale.ROOT, "  %-20s (default: %s)%n", "", s.defaultValue()));
-      }
-    }
-    return sb.toString();
+        + "Options are written --name value or --name=value; a true|false option given alone "
+        + "means true.\nEach option can also be set as Spark conf spark.corpusencoder.NAME or in "
+        + "a --conf file;\nthe command line wins, then Spark conf, then the file, then the "
+        + "default.\n\n");
   }
 
   public String get(String name) {
-    if (!BY_NAME.containsKey(name)) throw new IllegalArgumentException("no option " + name);
+    if (COMMAND_LINE.spec(name) == null) throw new IllegalArgumentException("no option " + name);
     return values.get(name);
   }
 

@@ -3,6 +3,8 @@ package io.corpusencoder.spark;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corpusencoder.core.cli.CommandLine;
+import io.corpusencoder.core.cli.OptionSpec;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
 import java.io.IOException;
@@ -25,9 +27,47 @@ public final class TuneMain {
   static final java.time.Duration SCRIPT_LIMIT = java.time.Duration.ofMinutes(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Every option of scripts/tune.sh (the job's input options as the job declares them). */
+  static final CommandLine COMMAND_LINE = new CommandLine(List.of(
+      OptionSpec.text("input", "", "the corpus, as the job's --input (measure)"),
+      JobOptions.spec("input-format"), JobOptions.spec("text-unit"),
+      JobOptions.spec("text-column"), JobOptions.spec("id-column"),
+      OptionSpec.text("model", "all-minilm-l6-v2", "the model to measure (measure; --worker)"),
+      OptionSpec.text("output", "", "folder for index.html, recommended.properties, tune.json "
+          + "(measure)"),
+      OptionSpec.positiveInt("cores", "", "task slots (default: this machine's cores to measure, "
+          + "1 to --predict)"),
+      OptionSpec.positiveInt("sample", "1000", "documents to measure on"),
+      OptionSpec.positiveInt("holdout", "2000", "documents held out for --check"),
+      OptionSpec.bool("skip-cluster", "false", "leave out the loopback cluster (measure, "
+          + "--check)"),
+      OptionSpec.bool("predict", "false", "predict wall time, core-hours and executor memory "
+          + "from --tuned DIR"),
+      OptionSpec.bool("check", "false", "real runs on the held-out documents next to their "
+          + "predictions, from --tuned DIR"),
+      OptionSpec.text("tuned", "", "a folder an earlier measurement wrote (--predict, --check)"),
+      OptionSpec.positiveInt("executors", "1", "executors (--predict)"),
+      OptionSpec.checked("docs", "", "documents (--predict; default: the corpus's)",
+          OptionSpec::isPositiveLong, "a positive integer"),
+      OptionSpec.bool("cluster", "true", "count what executors add (--predict)"),
+      OptionSpec.bool("worker", "false", "internal: one measurement in a child JVM"),
+      OptionSpec.text("texts", "", "internal (--worker): JSON lines to encode"),
+      OptionSpec.positiveInt("slots", "1", "internal (--worker): task slots"),
+      OptionSpec.positiveInt("batch-tokens", "4096", "internal (--worker): batch token budget")));
+
+  static final String USAGE = "usage: scripts/tune.sh --input CORPUS --model NAME --output DIR "
+      + "[options]\n       scripts/tune.sh --predict --tuned DIR --executors E --cores C "
+      + "[--docs N]\n       scripts/tune.sh --check --tuned DIR [--skip-cluster]\n\n"
+      + "Options are written --name value or --name=value; a true|false option given alone "
+      + "means true.\n\n";
+
   private TuneMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (CommandLine.wantsHelp(args)) {
+      System.out.print(COMMAND_LINE.help(USAGE));
+      System.exit(0);
+    }
     try {
       run(args);
     } catch (IllegalArgumentException e) {
@@ -40,34 +80,20 @@ public final class TuneMain {
   /** Every problem with the arguments, the input or the model is an IllegalArgumentException. */
   static void run(String[] args) throws Exception {
     Map<String, String> a = parse(args);
-    if (a.containsKey("worker")) {
+    if (a.get("worker").equals("true")) {
       worker(a);
-    } else if (a.containsKey("predict")) {
+    } else if (a.get("predict").equals("true")) {
       predict(a);
-    } else if (a.containsKey("check")) {
+    } else if (a.get("check").equals("true")) {
       check(a);
     } else {
       tune(a);
     }
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument " + args[i]);
-      }
-      String k = args[i].substring(2);
-      boolean flag = List.of("predict", "check", "worker", "skip-cluster").contains(k);
-      if (flag) {
-        a.put(k, "true");
-      } else if (i + 1 < args.length) {
-        a.put(k, args[++i]);
-      } else {
-        throw new IllegalArgumentException("--" + k + " needs a value");
-      }
-    }
-    return a;
+  /** Every declared option, its default or the value given; "" = none. */
+  static Map<String, String> parse(String[] args) {
+    return COMMAND_LINE.parse(args).values();
   }
 
   private static String need(Map<String, String> a, String k) {
@@ -78,14 +104,7 @@ public final class TuneMain {
 
   private static int intOpt(Map<String, String> a, String k, int dflt) {
     String v = a.get(k);
-    if (v == null) return dflt;
-    try {
-      int n = Integer.parseInt(v);
-      if (n <= 0) throw new NumberFormatException();
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + k + " " + v + ": expected a positive integer");
-    }
+    return v.isEmpty() ? dflt : Integer.parseInt(v); // validated by the declaration
   }
 
   private static SparkSession session(int cores) {
@@ -104,7 +123,7 @@ public final class TuneMain {
     List<String> inputArgs = new ArrayList<>(List.of("--input", need(a, "input"), "--output",
         dir.resolve("unused").toString()));
     for (String k : List.of("input-format", "text-column", "id-column", "text-unit")) {
-      if (a.containsKey(k)) inputArgs.addAll(List.of("--" + k, a.get(k)));
+      inputArgs.addAll(List.of("--" + k, a.get(k)));
     }
     JobOptions in = JobOptions.parse(inputArgs.toArray(String[]::new), Map.of());
     EncodeJob.requireInputs(in, new org.apache.hadoop.conf.Configuration());
@@ -117,7 +136,7 @@ public final class TuneMain {
     spark.sparkContext().setLogLevel("WARN");
     try {
       Map<String, Object> r = new Tuner(spark, in, model, dir, cores, sample, holdout,
-          !a.containsKey("skip-cluster"), line -> System.out.println("tune: " + line)).run();
+          !a.get("skip-cluster").equals("true"), line -> System.out.println("tune: " + line)).run();
       Files.writeString(dir.resolve("tune.json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
       Path html = TuneReport.write(dir, r);
@@ -146,9 +165,9 @@ public final class TuneMain {
     CostModel cm = CostModel.fromMap((Map<String, Object>) r.get("cost_model"));
     int e = intOpt(a, "executors", 1);
     int c = intOpt(a, "cores", 1);
-    long docs = a.containsKey("docs") ? Long.parseLong(a.get("docs"))
+    long docs = !a.get("docs").isEmpty() ? Long.parseLong(a.get("docs"))
         : ((Number) r.get("corpus_docs")).longValue();
-    boolean cluster = !"false".equals(a.get("cluster"));
+    boolean cluster = a.get("cluster").equals("true");
     double wall = cm.wallSeconds(docs, e, c, cluster);
     System.out.println(describe(r, cm, docs, e, c, wall));
   }
@@ -190,7 +209,7 @@ public final class TuneMain {
           rep.get("wall_s").asDouble()));
       System.out.println("tune: " + rows.get(rows.size() - 1));
     }
-    if (!a.containsKey("skip-cluster")) {
+    if (!a.get("skip-cluster").equals("true")) {
       rows.add(clusterRun(dir, cm, docs, holdout, rec));
       System.out.println("tune: " + rows.get(rows.size() - 1));
     }

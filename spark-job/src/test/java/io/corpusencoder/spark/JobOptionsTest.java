@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corpusencoder.core.cli.OptionSpec;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,33 @@ class JobOptionsTest {
     assertEquals("all-minilm-l6-v2", o.get("model"));
     assertEquals("out", o.get("output"));
     assertEquals(0.05, o.getDouble("max-bad-fraction"));
+  }
+
+  @Test
+  void booleansGivenAloneMeanTrue() throws Exception {
+    JobOptions o = parse("--resume", "--input", "i", "--doc-vector", "--output", "o",
+        "--token-vectors");
+    assertTrue(o.getBool("resume"));
+    assertTrue(o.getBool("doc-vector"));
+    assertTrue(o.getBool("token-vectors"));
+    JobOptions f = parse("--input", "i", "--output", "o", "--resume", "false", "--doc-vector=false",
+        "--token-vectors", "TRUE", "--normalize");
+    assertEquals("false", f.get("resume"));
+    assertEquals("false", f.get("doc-vector"));
+    assertEquals("true", f.get("token-vectors"));
+    assertEquals("true", f.get("normalize"));
+    assertEquals("command line: --resume \"yes\" is not valid; expected one of true, false",
+        error("--input", "i", "--output", "o", "--resume", "yes"));
+  }
+
+  @Test
+  void inputPathsSplitAtCommasOutsideBraces() throws Exception {
+    assertEquals(java.util.List.of("data/{a,b}/*.jsonl", "more.jsonl", "x/{c,{d,e}}"),
+        parse("--input", "data/{a,b}/*.jsonl, more.jsonl,,x/{c,{d,e}}", "--output", "o")
+            .getPaths("input"));
+    assertEquals("command line: --input \"data/{a,b/*.jsonl\" is not valid; expected paths "
+        + "separated by commas, each brace { closed by }",
+        error("--input", "data/{a,b/*.jsonl", "--output", "o"));
   }
 
   @Test
