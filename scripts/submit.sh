@@ -11,13 +11,21 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 master="" submit_opts=() job_args=() has_conf=false
+# Each option of its own as --name value or --name=value; every other argument goes to the job
+# unchanged (the job's parser reads --name value, --name=value and a boolean given alone).
+value() { [[ $# -ge 2 ]] || { echo "submit.sh: $1 needs a value" >&2; exit 2; }; }
 while (($#)); do
   case "$1" in
-    --master) master="$2"; shift 2;;
+    --master=*) master="${1#*=}"; shift;;
+    --master) value "$@"; master="$2"; shift 2;;
+    --deploy-mode=*|--driver-memory=*|--executor-memory=*|--executor-cores=*|--total-executor-cores=*|--num-executors=*)
+      submit_opts+=("${1%%=*}" "${1#*=}"); shift;;
     --deploy-mode|--driver-memory|--executor-memory|--executor-cores|--total-executor-cores|--num-executors)
-      submit_opts+=("$1" "$2"); shift 2;;
-    --spark-conf) submit_opts+=(--conf "$2"); shift 2;;
-    --conf) has_conf=true; job_args+=("$1" "$2"); shift 2;;
+      value "$@"; submit_opts+=("$1" "$2"); shift 2;;
+    --spark-conf=*) submit_opts+=(--conf "${1#*=}"); shift;;
+    --spark-conf) value "$@"; submit_opts+=(--conf "$2"); shift 2;;
+    --conf=*) has_conf=true; job_args+=("$1"); shift;;
+    --conf) value "$@"; has_conf=true; job_args+=("$1" "$2"); shift 2;;
     *) job_args+=("$1"); shift;;
   esac
 done

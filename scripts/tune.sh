@@ -10,6 +10,7 @@
 #   scripts/tune.sh --check --tuned DIR [--skip-cluster]
 #       real runs on held-out documents (local[1], local[2], the loopback cluster) next to their
 #       predictions, with the error of each.
+#   scripts/tune.sh --help      every option (--name value or --name=value; a boolean alone is true)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_job_built
