@@ -3,7 +3,9 @@ package io.corpusencoder.core.tokenize;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,10 @@ public final class Tokenizer implements Serializable {
   private final TokenModel model;
   private final List<AddedToken> addedTokens;
   private final String[] addedPatterns; // what each added token matches (normalized if it is)
+  // Added tokens by the first UTF-16 unit of their pattern, in file order, for each pass (raw,
+  // normalized): Llama 3 has 256 of them, and trying each at every position was the cost.
+  private final Map<Character, int[]> addedByFirstUnit;
+  private final Map<Character, int[]> normalizedAddedByFirstUnit;
   private final SpecialTemplate template;
   private final OffsetTrim offsetTrim; // null: offsets as the model gives them
 
@@ -47,6 +53,19 @@ public final class Tokenizer implements Serializable {
           ? normalizer.normalize(NormalizedText.of(t.content())).toString()
           : t.content();
     }
+    this.addedByFirstUnit = indexByFirstUnit(false);
+    this.normalizedAddedByFirstUnit = indexByFirstUnit(true);
+  }
+
+  private Map<Character, int[]> indexByFirstUnit(boolean normalized) {
+    Map<Character, List<Integer>> lists = new HashMap<>();
+    for (int i = 0; i < addedTokens.size(); i++) {
+      if (addedTokens.get(i).normalized() != normalized || addedPatterns[i].isEmpty()) continue;
+      lists.computeIfAbsent(addedPatterns[i].charAt(0), k -> new ArrayList<>()).add(i);
+    }
+    Map<Character, int[]> out = new HashMap<>();
+    lists.forEach((c, l) -> out.put(c, l.stream().mapToInt(Integer::intValue).toArray()));
+    return out;
   }
 
   public Vocab vocab() {
@@ -220,19 +239,25 @@ public final class Tokenizer implements Serializable {
   private void splitAddedTokens(NormalizedText s, boolean normalizedPass, List<Piece> out) {
     int n = s.length();
     if (n == 0) return;
+    Map<Character, int[]> index = normalizedPass ? normalizedAddedByFirstUnit : addedByFirstUnit;
+    if (index.isEmpty()) {
+      out.add(new Piece(s.slice(0, n), -1));
+      return;
+    }
     String str = s.toString();
     int startOffset = 0;
     int i = 0;
     while (i < n) {
       int best = -1;
       int bestLen = 0;
-      for (int t = 0; t < addedTokens.size(); t++) {
-        AddedToken tok = addedTokens.get(t);
-        if (tok.normalized() != normalizedPass) continue;
-        String c = addedPatterns[t];
-        if (c.length() > bestLen && str.startsWith(c, i)) {
-          best = t;
-          bestLen = c.length();
+      int[] candidates = index.get(str.charAt(i));
+      if (candidates != null) {
+        for (int t : candidates) {
+          String c = addedPatterns[t];
+          if (c.length() > bestLen && str.startsWith(c, i)) {
+            best = t;
+            bestLen = c.length();
+          }
         }
       }
       if (best < 0) {
