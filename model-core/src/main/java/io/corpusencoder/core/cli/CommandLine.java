@@ -97,7 +97,11 @@ public final class CommandLine {
   public String help(String usage) {
     StringBuilder sb = new StringBuilder(usage);
     for (OptionSpec s : specs) {
-      sb.append(String.format(Locale.ROOT, "  --%-18s %s%n", s.name(), s.meaning()));
+      String first = String.format(Locale.ROOT, "  --%-18s ", s.name());
+      for (String line : wrap(s.meaning(), 100 - first.length())) {
+        sb.append(first).append(line).append(System.lineSeparator());
+        first = " ".repeat(first.length());
+      }
       String more = (s.defaultValue().isEmpty() ? "" : "default: " + s.defaultValue())
           + (s.bare() == null ? "" : (s.defaultValue().isEmpty() ? "" : "; ")
               + "--" + s.name() + " alone: " + s.bare());
@@ -105,6 +109,22 @@ public final class CommandLine {
     }
     sb.append(String.format(Locale.ROOT, "  --%-18s %s%n", "help", "this text"));
     return sb.toString();
+  }
+
+  /** {@code text} in lines of at most {@code width} characters, broken at spaces. */
+  static List<String> wrap(String text, int width) {
+    List<String> lines = new java.util.ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) line.append(' ');
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   /** Parsed options: every declared one, with which were given. */

@@ -44,8 +44,8 @@ public final class EmbedCli {
           + "(default: the model's)"),
       OptionSpec.choice("pooling", "", "mean | cls | max (default: the model's)", "mean", "cls",
           "max"),
-      OptionSpec.bool("no-normalize", "false", "do not L2-normalize the embeddings (default: the "
-          + "model's setting)"),
+      OptionSpec.bool("no-normalize", "false", "do not L2-normalize the embeddings (without it: "
+          + "the model's setting)"),
       OptionSpec.bool("with-token-ids", "false", "also write \"token_ids\""),
       OptionSpec.bool("tokenize", "false", "tokenize only, no model run: write {\"id\", "
           + "\"token_ids\", \"tokens\", \"offsets\"} per line (offsets: [start, end) in UTF-16 "

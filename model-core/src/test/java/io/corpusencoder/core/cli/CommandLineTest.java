@@ -64,6 +64,12 @@ class CommandLineTest {
         + "  --n                  how many\n"
         + "                       (default: 3)\n"
         + "  --help               this text\n", CL.help("usage\n").replace("\r\n", "\n"));
+    assertEquals(List.of("one two", "three", "four"), CommandLine.wrap("one two three four", 8));
+    String long80 = "word ".repeat(40).trim();
+    for (String line : new CommandLine(List.of(OptionSpec.text("x", "", long80))).help("")
+        .split("\n")) {
+      assertTrue(line.length() <= 100, line);
+    }
     assertTrue(CommandLine.wantsHelp(new String[] {"--input", "x", "-h"}));
     assertFalse(CommandLine.wantsHelp(new String[] {"--input", "--helpful"}));
   }
