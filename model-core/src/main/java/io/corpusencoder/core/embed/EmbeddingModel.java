@@ -2,6 +2,7 @@ package io.corpusencoder.core.embed;
 
 import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.model.HiddenStates;
+import io.corpusencoder.core.model.ThreadWorkspaces;
 import io.corpusencoder.core.model.Workspace;
 import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.tokenize.Tokenizer;
@@ -30,7 +31,8 @@ public final class EmbeddingModel implements Serializable {
   /** Real tokens per forward pass: large enough for well-shaped GEMMs, small enough for cache. */
   public static final int DEFAULT_TOKEN_BUDGET = 4096;
 
-  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+  private static final ThreadWorkspaces WORKSPACES =
+      new ThreadWorkspaces(ThreadWorkspaces.configuredMaxRetainedBytes());
 
   private final String name;
   private final Tokenizer tokenizer;
@@ -248,7 +250,16 @@ public final class EmbeddingModel implements Serializable {
 
   private void runBatch(List<Encoding> enc, int[] batch, Embedding[] out, boolean withTokenIds,
       boolean withTokenVectors) {
-    Workspace ws = WORKSPACE.get();
+    Workspace ws = WORKSPACES.get();
+    try {
+      runBatch(enc, batch, out, withTokenIds, withTokenVectors, ws);
+    } finally {
+      WORKSPACES.afterBatch(ws); // the pooled results are copies: the buffers may go
+    }
+  }
+
+  private void runBatch(List<Encoding> enc, int[] batch, Embedding[] out, boolean withTokenIds,
+      boolean withTokenVectors, Workspace ws) {
     int b = batch.length;
     int[][] ids = new int[b][];
     int[][] types = new int[b][];

@@ -39,6 +39,17 @@ public final class Workspace {
     return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)];
   }
 
+  /** Floats held by all buffers. */
+  public long floatsHeld() {
+    return (long) hidden.length + scratch.length + context.length + qkv.length + ffn.length
+        + seqQkv.length + seqContext.length + scores.length + rowInv.length;
+  }
+
+  /** Drops every buffer; the next forward pass allocates what it needs. */
+  public void release() {
+    hidden = scratch = context = qkv = ffn = seqQkv = seqContext = scores = rowInv = new float[0];
+  }
+
   void swapHiddenAndScratch() {
     float[] t = hidden;
     hidden = scratch;
