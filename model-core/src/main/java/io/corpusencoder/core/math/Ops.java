@@ -15,23 +15,17 @@ public final class Ops {
    */
   public static final int NUMERICS_REVISION = 3;
 
-  private static final boolean SIMD = simdAvailable();
+  private static final SimdSupport SIMD_SUPPORT = SimdSupport.probe();
+  private static final boolean SIMD = SIMD_SUPPORT.enabled();
 
   private Ops() {}
 
-  private static boolean simdAvailable() {
-    if ("false".equals(System.getProperty("corpusencoder.simd"))) return false;
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
-    try {
-      return VectorKernels.lanes() >= 4;
-    } catch (LinkageError | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** "Vector API, N lanes" or "scalar": for logs and reports. */
+  /**
+   * Which kernels run: "Vector API, N lanes", or "scalar (why)" (a failed probe included), for
+   * logs and reports.
+   */
   public static String simd() {
-    return SIMD ? "Vector API, " + VectorKernels.lanes() + " lanes" : "scalar";
+    return SIMD_SUPPORT.description();
   }
 
   /** x[r, :] = (x - mean) / sqrt(var + eps) · gamma + beta, per row; biased variance as in torch. */
