@@ -266,6 +266,7 @@ public final class EncodeJob {
     List<Integer> todo = new ArrayList<>();
     for (int k = 0; k < numSlices; k++) if (!done.containsKey(k)) todo.add(k);
     List<String> taskLines = new ArrayList<>();
+    JobProgress progress = new JobProgress(read, numSlices, done, System.out, System::nanoTime);
     // Two slices in flight, so the slots one slice's last tasks leave idle serve the next.
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -277,8 +278,11 @@ public final class EncodeJob {
             + ", slice " + (k + 1) + " of " + numSlices + " (partitions " + lo + "-" + (hi - 1)
             + ") -> " + output;
         futures.add(pool.submit(() -> {
-          sc.setJobDescription(what);
-          return writer.write(k, lo, hi);
+          // The Spark UI shows the overall progress as it stood when this slice started.
+          sc.setJobDescription(what + " | " + progress.summary());
+          Map<String, Object> sliceCounts = writer.write(k, lo, hi);
+          progress.sliceCommitted(k, sliceCounts);
+          return sliceCounts;
         }));
       }
       for (int i = 0; i < todo.size(); i++) {
