@@ -15,12 +15,10 @@ import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.pool.Pooling;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -467,13 +465,8 @@ public final class EncodeJob {
     }
   }
 
+  /** Corpus Encoder's version; fails when the build left it out (see {@link BuildVersion}). */
   static String version() {
-    try (InputStream in = EncodeJob.class.getResourceAsStream("/corpus-encoder.properties")) {
-      Properties p = new Properties();
-      if (in != null) p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
+    return BuildVersion.current();
   }
 }
