@@ -80,6 +80,13 @@ final class DriverModels {
     if (!s.context().isStopped()) s.broadcast().unpersist(false);
   }
 
+  /** Forgets every loaded model and unpersists every broadcast, as a fresh driver has none. */
+  static synchronized void forgetAll() {
+    for (Shared s : BROADCASTS.values()) release(s);
+    BROADCASTS.clear();
+    LOADED.clear();
+  }
+
   static synchronized int loadedCount() {
     return LOADED.size();
   }

