@@ -19,7 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
@@ -34,10 +38,18 @@ public final class ModelLoader {
 
   private ModelLoader() {}
 
-  /** What a model directory or file was loaded as, before it becomes an EmbeddingModel. */
+  /**
+   * What a model directory or file was loaded as, before it becomes an EmbeddingModel; {@code
+   * notes}: decisions a user should see (a config.json overriding the ONNX graph's config), also
+   * logged as warnings here.
+   */
   public record Loaded(String name, EncoderConfig config, WeightMap weights,
       byte[] tokenizerJson, Tokenizer tokenizer, String tokenizerSha256, Pooling pooling,
-      boolean normalize, int maxLength) {
+      boolean normalize, int maxLength, List<String> notes) {
+    public Loaded {
+      notes = List.copyOf(notes);
+    }
+
     public EmbeddingModel toModel() {
       return new EmbeddingModel(name, tokenizer, tokenizerSha256, Encoder.from(config, weights),
           pooling, normalize, maxLength);
@@ -119,7 +131,8 @@ public final class ModelLoader {
         TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
     checkVocabulary(src, tokenizer, imp.config(), "the graph's word embeddings (vocab_size)");
     return new Loaded(e.name(), imp.config(), imp.weights(), tok, tokenizer, sha256(tok),
-        e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()));
+        e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()),
+        List.of());
   }
 
   private static Loaded loadOnnxFile(Path onnxFile) throws IOException {
@@ -136,11 +149,14 @@ public final class ModelLoader {
     EncoderConfig config = imp.config();
     Path configJson = firstExisting(dir.resolve("config.json"),
         dir.getParent() == null ? null : dir.getParent().resolve("config.json"));
+    List<String> notes = new ArrayList<>();
     if (configJson != null) {
       EncoderConfig declared = EncoderConfig.read(configJson);
       if (!declared.equals(config)) {
-        LOG.warning(configJson + " differs from what " + onnxFile + " implies; using "
-            + configJson + ": " + declared + " vs " + config);
+        String note = configJson + " overrides what " + onnxFile + " implies: "
+            + differences(declared, config) + " (config.json's value first)";
+        LOG.warning(note);
+        notes.add(note);
       }
       config = declared;
     }
@@ -151,7 +167,7 @@ public final class ModelLoader {
     Path stDir = configJson != null ? configJson.getParent() : dir;
     SentenceTransformers st = SentenceTransformers.read(stDir);
     return new Loaded(stem, config, imp.weights(), tok, tokenizer, sha256(tok), st.pooling(),
-        st.normalize(), st.maxLength(config.maxPositions()));
+        st.normalize(), st.maxLength(config.maxPositions()), notes);
   }
 
   private static Loaded loadDirectory(Path dir) throws IOException {
@@ -185,7 +201,22 @@ public final class ModelLoader {
     checkVocabulary(dir.toString(), tokenizer, config, "config.json vocab_size");
     SentenceTransformers st = SentenceTransformers.read(dir);
     return new Loaded(dir.getFileName().toString(), config, weights, tok, tokenizer, tokSha256,
-        st.pooling(), st.normalize(), st.maxLength(config.maxPositions()));
+        st.pooling(), st.normalize(), st.maxLength(config.maxPositions()), List.of());
+  }
+
+  /** "field a vs b" for each config field that differs, e.g. "activation GELU vs RELU". */
+  static String differences(EncoderConfig a, EncoderConfig b) {
+    List<String> out = new ArrayList<>();
+    for (RecordComponent c : EncoderConfig.class.getRecordComponents()) {
+      try {
+        Object x = c.getAccessor().invoke(a);
+        Object y = c.getAccessor().invoke(b);
+        if (!Objects.equals(x, y)) out.add(c.getName() + " " + x + " vs " + y);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("reading EncoderConfig." + c.getName(), e);
+      }
+    }
+    return String.join(", ", out);
   }
 
   /** Every id the tokenizer can give must have a row in the word embeddings. */

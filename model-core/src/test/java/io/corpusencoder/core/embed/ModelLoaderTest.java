@@ -179,4 +179,25 @@ class ModelLoaderTest {
         + dir.resolve("model.onnx") + "'s word embeddings (vocab_size) is 30; expected ids "
         + "below it", e.getMessage());
   }
+
+  @Test
+  void aConfigJsonOverridingTheOnnxGraphIsANoteNamingEachField() throws Exception {
+    // The ReLU fixture (vocab 30) with a config.json that says gelu and vocab_size 30522.
+    Path dir = Files.createDirectories(tmp.resolve("onnx-config"));
+    Files.copy(Path.of("src/test/resources/models/onnx-relu-pooler/model.onnx"),
+        dir.resolve("model.onnx"));
+    try (var in = getClass().getClassLoader()
+        .getResourceAsStream("bge-small-en-v1.5-tokenizer.json")) {
+      Files.copy(in, dir.resolve("tokenizer.json"));
+    }
+    Files.writeString(dir.resolve("config.json"), """
+        {"model_type": "bert", "vocab_size": 30522, "hidden_size": 16, "num_hidden_layers": 2,
+         "num_attention_heads": 2, "intermediate_size": 32, "hidden_act": "gelu",
+         "max_position_embeddings": 16, "type_vocab_size": 2, "layer_norm_eps": 1e-12}
+        """);
+    ModelLoader.Loaded parts = ModelLoader.loadParts(dir.resolve("model.onnx").toString());
+    assertEquals(List.of(dir.resolve("config.json") + " overrides what "
+        + dir.resolve("model.onnx") + " implies: vocabSize 30522 vs 30, activation GELU vs RELU "
+        + "(config.json's value first)"), parts.notes());
+  }
 }
