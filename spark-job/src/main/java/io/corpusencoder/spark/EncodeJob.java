@@ -45,6 +45,7 @@ import scala.Tuple2;
  * and _report.json. Options are checked before any Spark work starts.
  */
 public final class EncodeJob {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EncodeJob.class);
   private EncodeJob() {}
 
   /** A job that ran but must be reported as failed (too many malformed records). */
@@ -108,7 +109,8 @@ public final class EncodeJob {
   }
 
   /** What the driver settles before Spark starts: the model with its settings. */
-  record Prepared(EmbeddingModel model, long loadNanos) {}
+  /** The loaded model, its load time, and the loader's notes (config overrides) for the report. */
+  record Prepared(EmbeddingModel model, long loadNanos, List<String> modelNotes) {}
 
   /** Every --input path or glob matches something, else an IllegalArgumentException naming it. */
   static void requireInputs(JobOptions o, Configuration conf) throws IOException {
@@ -141,7 +143,10 @@ public final class EncodeJob {
           + "path or --save-mode overwrite|append");
     }
     long t0 = System.nanoTime();
-    EmbeddingModel m = ModelLoader.load(o.get("model"));
+    ModelLoader.Loaded parts = ModelLoader.loadParts(o.get("model"));
+    // model-core logs through java.util.logging, which Spark's log4j output does not show.
+    for (String note : parts.notes()) LOG.warn("model {}: {}", o.get("model"), note);
+    EmbeddingModel m = parts.toModel();
     if (!o.get("pooling").equals("model")) m = m.withPooling(Pooling.parse(o.get("pooling"), "--pooling"));
     if (!o.get("normalize").equals("model")) m = m.withNormalize(o.getBool("normalize"));
     if (!o.get("max-length").equals("model")) {
@@ -158,7 +163,7 @@ public final class EncodeJob {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--stride: " + e.getMessage(), e);
     }
-    return new Prepared(m, System.nanoTime() - t0);
+    return new Prepared(m, System.nanoTime() - t0, parts.notes());
   }
 
   /** Runs the job on {@code spark}; returns the report (also written to the output). */
@@ -359,7 +364,9 @@ public final class EncodeJob {
     r.fields.put("skew", JobReport.skew(tasks));
     r.fields.put("broadcast", JobReport.broadcast(model, broadcastSeconds, broadcastEpochMillis,
         tasks));
-    List<String> warnings = JobReport.warnings(tasks);
+    List<String> warnings = new ArrayList<>(p.modelNotes());
+    warnings.addAll(JobReport.warnings(tasks));
+    r.fields.put("model_notes", p.modelNotes());
     r.fields.put("warnings", warnings);
     for (String w : warnings) System.err.println("corpus-encoder: WARNING: " + w);
     r.fields.put("model", OutputSchema.asMap(model, o, version));
