@@ -2,6 +2,7 @@ package io.corpusencoder.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -46,6 +47,8 @@ import scala.Tuple2;
  */
 public final class EncodeJob {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EncodeJob.class);
+  /** Texts the driver tokenizes and encodes to size the work (see WorkSizing). */
+  static final int SIZING_SAMPLE = 256;
   private EncodeJob() {}
 
   /** A job that ran but must be reported as failed (too many malformed records). */
@@ -205,9 +208,11 @@ public final class EncodeJob {
 
     long t0 = System.nanoTime();
     Row counts = records.agg(count(lit(1)),
-        sum(when(col(CorpusReader.BAD).isNotNull(), 1).otherwise(0))).first();
+        sum(when(col(CorpusReader.BAD).isNotNull(), 1).otherwise(0)),
+        sum(length(col(CorpusReader.TEXT)))).first();
     long read = counts.getLong(0);
     long bad = counts.isNullAt(1) ? 0 : counts.getLong(1);
+    long chars = counts.isNullAt(2) ? 0 : counts.getLong(2);
     double readSeconds = (System.nanoTime() - t0) / 1e9;
     double maxBad = o.getDouble("max-bad-fraction");
     if (read > 0 && bad > maxBad * read) {
@@ -228,14 +233,27 @@ public final class EncodeJob {
     Map<String, Object> before = resume ? log.readPlan() : null;
     int workPartitions;
     int perSlice;
+    Map<String, Object> sizing;
     if (before != null) {
       workPartitions = ((Number) before.get("work_partitions")).intValue();
       perSlice = ((Number) before.get("partitions_per_slice")).intValue();
+      sizing = new LinkedHashMap<>(Map.of("sized_by", "the resumed plan"));
     } else {
-      workPartitions = o.getInt("partitions") > 0 ? o.getInt("partitions")
-          // A small input read as fewer partitions than task slots would leave cores idle.
-          : Math.max(inputPartitions, slots);
-      perSlice = o.getInt("slice-partitions") > 0 ? o.getInt("slice-partitions") : 4 * slots;
+      WorkSizing w;
+      if (o.getInt("partitions") > 0 || o.getInt("slice-partitions") > 0) {
+        w = WorkSizing.byOptions(o.getInt("partitions"), o.getInt("slice-partitions"),
+            inputPartitions, slots);
+      } else {
+        sc.setJobDescription("corpus-encoder: sample " + o.get("input") + " to size the work");
+        List<String> sample = records.filter(col(CorpusReader.BAD).isNull())
+            .select(col(CorpusReader.TEXT)).limit(SIZING_SAMPLE).collectAsList().stream()
+            .map(r -> r.isNullAt(0) ? "" : r.getString(0)).toList();
+        w = WorkSizing.byWork(read, chars, WorkSizing.measure(model, sample, 2.0), slots,
+            o.getInt("slice-seconds"));
+      }
+      workPartitions = w.workPartitions();
+      perSlice = w.partitionsPerSlice();
+      sizing = w.report();
     }
     // Round-robin repartitioning is deterministic here (Spark sorts each input partition first).
     if (workPartitions != inputPartitions) records = records.repartition(workPartitions);
@@ -340,6 +358,7 @@ public final class EncodeJob {
     slicesReport.put("slices", numSlices);
     slicesReport.put("work_partitions", workPartitions);
     slicesReport.put("partitions_per_slice", perSlice);
+    slicesReport.put("sizing", sizing);
     slicesReport.put("resumed", resume);
     slicesReport.put("slices_skipped", skipped.size());
     long skippedRecords = 0;
@@ -423,7 +442,7 @@ public final class EncodeJob {
     Map<String, String> settings = new TreeMap<>(o.asMap());
     // Settings that change neither which records a slice holds nor any vector may differ.
     for (String k : List.of("master", "conf", "resume", "save-mode", "partitions",
-        "slice-partitions", "batch-size", "batch-tokens", "sort-window", "max-bad-fraction")) {
+        "slice-partitions", "slice-seconds", "batch-size", "batch-tokens", "sort-window", "max-bad-fraction")) {
       settings.remove(k);
     }
     plan.put("settings", settings);

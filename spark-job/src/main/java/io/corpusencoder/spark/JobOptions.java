@@ -73,11 +73,15 @@ public final class JobOptions implements Serializable {
           OptionSpec::isPositiveInt, "a positive integer"),
       checked("sort-window", "1024", "texts buffered per task and sorted by length before "
           + "batching", OptionSpec::isPositiveInt, "a positive integer"),
-      checked("partitions", "0", "repartition the input into N partitions (0 = as read, but at least one per task slot)",
-          OptionSpec::isNonNegativeInt, "a non-negative integer"),
-      checked("slice-partitions", "0", "work partitions per committed slice of output, the unit "
-          + "--resume skips (0 = 4 per task slot)", OptionSpec::isNonNegativeInt,
+      checked("partitions", "0", "repartition the input into N work partitions (0 = sized by "
+          + "the work, see --slice-seconds)", OptionSpec::isNonNegativeInt,
           "a non-negative integer"),
+      checked("slice-partitions", "0", "work partitions per committed slice of output, the unit "
+          + "--resume skips (0 = sized by the work; 4 per task slot when --partitions is given)",
+          OptionSpec::isNonNegativeInt, "a non-negative integer"),
+      checked("slice-seconds", "60", "with --partitions 0 and --slice-partitions 0: cut the work "
+          + "into slices of about this many seconds each, at the rate the driver measures on a "
+          + "sample", OptionSpec::isPositiveInt, "a positive integer"),
       bool("resume", "false", "finish a job that was killed part-way: only slices without "
           + "committed output are encoded"),
       checked("max-bad-fraction", "0.05", "fail the job when more than this fraction of records "
