@@ -154,7 +154,7 @@ public final class EncodeJob {
     if (!o.get("normalize").equals("model")) m = m.withNormalize(o.getBool("normalize"));
     if (!o.get("max-length").equals("model")) {
       int max = o.getInt("max-length");
-      int limit = m.encoder().config().maxPositions();
+      int limit = m.encoder().config().maxLength();
       if (max > limit || max <= m.tokenizer().numSpecialTokens()) {
         throw new IllegalArgumentException("--max-length " + max + " is outside what model "
             + m.name() + " takes: " + (m.tokenizer().numSpecialTokens() + 1) + " to " + limit);

@@ -127,7 +127,7 @@ final class Tuner {
         (Long) a.get("tokens_per_s"), (Long) b.get("tokens_per_s"))).get().get("batch_tokens");
     List<Map<String, Object>> lengths = new ArrayList<>();
     for (int len : MAX_LENGTHS) {
-      if (len > model.encoder().config().maxPositions()) continue;
+      if (len > model.encoder().config().maxLength()) continue;
       Chunker c = new Chunker(model.tokenizer(), len, 0, false);
       List<Encoding> enc = new ArrayList<>();
       long docChunks = 0;

@@ -12,6 +12,12 @@ import java.nio.file.Path;
  * <p>{@code positions} says how positions enter: LEARNED (BERT's position embedding table) or
  * SINUSOIDAL (the original Transformer's fixed encoding). {@code preLayerNorm} moves the LayerNorm
  * in front of each sub-layer (then a final LayerNorm follows the last layer).
+ *
+ * <p>{@code modelType} is config.json's model_type and picks the family's recipe
+ * ({@code model.families}). {@code paddingIdx} is the position table's padding row when positions
+ * count from it (RoBERTa, XLM-RoBERTa, MPNet: token t reads row t + paddingIdx + 1), or -1 when
+ * they count from 0 (BERT). {@code relativeAttentionNumBuckets} is the size of MPNet's shared
+ * relative-position bias table, 0 when the model has none.
  */
 public record EncoderConfig(
     int vocabSize,
@@ -24,8 +30,18 @@ public record EncoderConfig(
     float layerNormEps,
     Activation activation,
     Positions positions,
-    boolean preLayerNorm)
+    boolean preLayerNorm,
+    String modelType,
+    int paddingIdx,
+    int relativeAttentionNumBuckets)
     implements Serializable {
+
+  /** Model types {@link #read} accepts (config.json's model_type). */
+  public static final java.util.List<String> MODEL_TYPES =
+      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet");
+
+  /** MPNet's relative-position buckets as transformers computes them (its default, 32). */
+  public static final int MPNET_BUCKETS = 32;
 
   /** How token positions are encoded. */
   public enum Positions {
@@ -51,9 +67,33 @@ public record EncoderConfig(
       throw new IllegalArgumentException(
           "layer_norm_eps must be in (0, 0.1], got " + layerNormEps);
     }
-    if (activation == null || positions == null) {
-      throw new IllegalArgumentException("activation and positions are required");
+    if (activation == null || positions == null || modelType == null) {
+      throw new IllegalArgumentException("activation, positions and model_type are required");
     }
+    if (paddingIdx < -1 || paddingIdx + 1 >= maxPositions) {
+      throw new IllegalArgumentException("padding_idx " + paddingIdx + " leaves no position of "
+          + "max_position_embeddings " + maxPositions);
+    }
+    if (relativeAttentionNumBuckets < 0) {
+      throw new IllegalArgumentException("relative_attention_num_buckets must be >= 0, got "
+          + relativeAttentionNumBuckets);
+    }
+  }
+
+  /** A BERT config (model_type bert, positions from 0, no relative bias). */
+  public EncoderConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads,
+      int intermediateSize, int maxPositions, int typeVocabSize, float layerNormEps,
+      Activation activation, Positions positions, boolean preLayerNorm) {
+    this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
+        layerNormEps, activation, positions, preLayerNorm, "bert", -1, 0);
+  }
+
+  /**
+   * Most tokens a sequence may have: max_position_embeddings, less the rows below the first
+   * position when positions count from padding_idx + 1 (514 - 2 = 512 for RoBERTa and MPNet).
+   */
+  public int maxLength() {
+    return maxPositions - (paddingIdx + 1);
   }
 
   private static void requirePositive(String key, int value) {
@@ -73,7 +113,11 @@ public record EncoderConfig(
         maxPositions, typeVocabSize, layerNormEps, activation, Positions.LEARNED, false);
   }
 
-  /** Reads a Hugging Face config.json of the BERT family (bert, roberta-free BERT variants). */
+  /**
+   * Reads a Hugging Face config.json of a supported family: bert, roberta and xlm-roberta (positions
+   * from pad_token_id + 1, type_vocab_size 1 by default), mpnet (positions from 1 + 1 as
+   * MPNetEmbeddings' fixed padding_idx, no token types, relative_attention_num_buckets).
+   */
   public static EncoderConfig read(Path json) throws IOException {
     JsonNode root;
     try {
@@ -86,26 +130,45 @@ public record EncoderConfig(
     }
     String src = json.toString();
     String modelType = root.path("model_type").asText("bert");
-    if (!modelType.equals("bert")) {
-      throw new IllegalArgumentException(
-          src + ": model_type \"" + modelType + "\" is not supported; expected \"bert\"");
+    if (!MODEL_TYPES.contains(modelType)) {
+      throw new IllegalArgumentException(src + ": model_type \"" + modelType
+          + "\" is not supported; expected one of " + MODEL_TYPES);
     }
+    boolean roberta = modelType.equals("roberta") || modelType.equals("xlm-roberta");
+    boolean mpnet = modelType.equals("mpnet");
     String positionType = root.path("position_embedding_type").asText("absolute");
     if (!positionType.equals("absolute")) {
       throw new IllegalArgumentException(src + ": position_embedding_type \"" + positionType
           + "\" is not supported; expected \"absolute\"");
     }
     try {
-      return bert(
+      // RobertaEmbeddings: padding_idx = config.pad_token_id; MPNetEmbeddings: padding_idx = 1
+      // whatever the config says.
+      int paddingIdx = roberta ? (root.has("pad_token_id")
+          ? requiredInt(root, "pad_token_id", src) : 1) : mpnet ? 1 : -1;
+      int typeVocab = mpnet ? 0 : root.has("type_vocab_size")
+          ? requiredInt(root, "type_vocab_size", src) : roberta ? 1 : 2;
+      int buckets = 0;
+      if (mpnet) {
+        buckets = root.has("relative_attention_num_buckets")
+            ? requiredInt(root, "relative_attention_num_buckets", src) : MPNET_BUCKETS;
+        if (buckets < MPNET_BUCKETS) {
+          throw new IllegalArgumentException("field \"relative_attention_num_buckets\" is "
+              + buckets + "; expected at least " + MPNET_BUCKETS + " (transformers' MPNet looks up "
+              + MPNET_BUCKETS + " buckets whatever the table's size)");
+        }
+      }
+      return new EncoderConfig(
           requiredInt(root, "vocab_size", src),
           requiredInt(root, "hidden_size", src),
           requiredInt(root, "num_hidden_layers", src),
           requiredInt(root, "num_attention_heads", src),
           requiredInt(root, "intermediate_size", src),
           requiredInt(root, "max_position_embeddings", src),
-          root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", src) : 2,
+          typeVocab,
           (float) root.path("layer_norm_eps").asDouble(1e-12),
-          Activation.fromHf(root.path("hidden_act").asText("gelu"), src));
+          Activation.fromHf(root.path("hidden_act").asText("gelu"), src),
+          Positions.LEARNED, false, modelType, paddingIdx, buckets);
     } catch (IllegalArgumentException e) {
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);

@@ -51,7 +51,7 @@ public final class EmbeddingModel implements Serializable {
     this.encoder = Objects.requireNonNull(encoder);
     this.pooling = Objects.requireNonNull(pooling);
     this.normalize = normalize;
-    int limit = encoder.config().maxPositions();
+    int limit = encoder.config().maxLength();
     if (maxLength < tokenizer.numSpecialTokens() + 1 || maxLength > limit) {
       throw new IllegalArgumentException("max length " + maxLength + " for model " + name
           + " must be in [" + (tokenizer.numSpecialTokens() + 1) + ", " + limit

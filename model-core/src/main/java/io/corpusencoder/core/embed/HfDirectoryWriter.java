@@ -37,8 +37,17 @@ public final class HfDirectoryWriter {
     }
     Files.createDirectories(dir);
     ObjectNode config = JSON.createObjectNode();
-    config.putArray("architectures").add("BertModel");
-    config.put("model_type", "bert");
+    config.putArray("architectures").add(switch (c.modelType()) {
+      case "xlm-roberta" -> "XLMRobertaModel";
+      case "roberta" -> "RobertaModel";
+      case "mpnet" -> "MPNetModel";
+      default -> "BertModel";
+    });
+    config.put("model_type", c.modelType());
+    if (c.paddingIdx() >= 0) config.put("pad_token_id", c.paddingIdx());
+    if (c.relativeAttentionNumBuckets() > 0) {
+      config.put("relative_attention_num_buckets", c.relativeAttentionNumBuckets());
+    }
     config.put("vocab_size", c.vocabSize());
     config.put("hidden_size", c.hiddenSize());
     config.put("num_hidden_layers", c.numLayers());

@@ -131,7 +131,7 @@ public final class ModelLoader {
         TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
     checkVocabulary(src, tokenizer, imp.config(), "the graph's word embeddings (vocab_size)");
     return new Loaded(e.name(), imp.config(), imp.weights(), tok, tokenizer, sha256(tok),
-        e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxPositions()),
+        e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxLength()),
         List.of());
   }
 
@@ -167,7 +167,7 @@ public final class ModelLoader {
     Path stDir = configJson != null ? configJson.getParent() : dir;
     SentenceTransformers st = SentenceTransformers.read(stDir);
     return new Loaded(stem, config, imp.weights(), tok, tokenizer, sha256(tok), st.pooling(),
-        st.normalize(), st.maxLength(config.maxPositions()), notes);
+        st.normalize(), st.maxLength(config.maxLength()), notes);
   }
 
   private static Loaded loadDirectory(Path dir) throws IOException {
@@ -201,7 +201,7 @@ public final class ModelLoader {
     checkVocabulary(dir.toString(), tokenizer, config, "config.json vocab_size");
     SentenceTransformers st = SentenceTransformers.read(dir);
     return new Loaded(dir.getFileName().toString(), config, weights, tok, tokenizer, tokSha256,
-        st.pooling(), st.normalize(), st.maxLength(config.maxPositions()), List.of());
+        st.pooling(), st.normalize(), st.maxLength(config.maxLength()), List.of());
   }
 
   /** "field a vs b" for each config field that differs, e.g. "activation GELU vs RELU". */

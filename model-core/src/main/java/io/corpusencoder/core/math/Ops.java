@@ -116,6 +116,15 @@ public final class Ops {
     }
   }
 
+  /** x[xOff, xOff + n) += y[yOff, yOff + n). */
+  public static void addInPlace(float[] x, int xOff, float[] y, int yOff, int n) {
+    if (SIMD) {
+      VectorKernels.add(x, xOff, y, yOff, n);
+    } else {
+      for (int i = 0; i < n; i++) x[xOff + i] += y[yOff + i];
+    }
+  }
+
   /** Exact-form GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as torch's default and HF "gelu". */
   public static void geluInPlace(float[] x, int n) {
     if (SIMD) {

@@ -10,7 +10,7 @@ import java.io.Serializable;
  * row of its class, at least {@link #minRows}), which is what keeps a token's result independent
  * of the other rows of the product.
  */
-record Dense(float[] weight /* [out, in] */, float[] bias /* [out] */, int in, int out)
+public record Dense(float[] weight /* [out, in] */, float[] bias /* [out] */, int in, int out)
     implements Serializable {
   /**
    * Widest product handed to the BLAS in one call (a multiple of 12): far below OpenBLAS's
@@ -22,7 +22,7 @@ record Dense(float[] weight /* [out, in] */, float[] bias /* [out] */, int in, i
   /** sgemm("T", "N", M, N, K) may use SkylakeX's small-matrix kernels when M·N ≤ this. */
   private static final int SMALL_MATRIX_MN = 1200;
 
-  Dense {
+  public Dense {
     if (weight.length != in * out || bias.length != out) {
       throw new IllegalArgumentException("Dense [" + out + ", " + in + "]: weight has "
           + weight.length + " values and bias " + bias.length);

@@ -1,9 +1,7 @@
 package io.corpusencoder.core.model;
 
 import io.corpusencoder.core.config.EncoderConfig;
-import io.corpusencoder.core.config.EncoderConfig.Positions;
-import io.corpusencoder.core.weights.BertNames;
-import io.corpusencoder.core.weights.ModelFormatException;
+import io.corpusencoder.core.model.families.Family;
 import io.corpusencoder.core.weights.WeightMap;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -32,15 +30,20 @@ public final class Encoder implements Serializable {
   private final float[] tokenTypeEmbeddings; // [typeVocab, hidden], or null
   private final LayerNorm embeddingNorm; // null when the checkpoint has none (sinusoidal variant)
   private final float embeddingScale; // 1 for BERT; √hidden for the original Transformer
+  private final PositionIds positionIds; // which position row each token reads
   private final EncoderLayer[] layers;
   private final LayerNorm finalNorm; // pre-LayerNorm encoders only
+  private final AttentionBias sharedBias; // the bias every layer's attention adds, or null
   private transient volatile String weightsSha256; // computed once, on demand
 
-  private Encoder(EncoderConfig config, float[] word, float[] pos, float[] type, LayerNorm embNorm,
-      float embeddingScale, EncoderLayer[] layers, LayerNorm finalNorm) {
+  private Encoder(EncoderConfig config, float[] word, float[] pos, PositionIds positionIds,
+      float[] type, LayerNorm embNorm, float embeddingScale, EncoderLayer[] layers,
+      LayerNorm finalNorm, AttentionBias sharedBias) {
     this.config = config;
     this.wordEmbeddings = word;
     this.positionEmbeddings = pos;
+    this.positionIds = positionIds;
+    this.sharedBias = sharedBias;
     this.tokenTypeEmbeddings = type;
     this.embeddingNorm = embNorm;
     this.embeddingScale = embeddingScale;
@@ -48,66 +51,34 @@ public final class Encoder implements Serializable {
     this.finalNorm = finalNorm;
   }
 
-  /** Builds the encoder, checking every tensor's presence and shape against {@code config}. */
+  /**
+   * Builds the encoder with its family's recipe (config.json's model_type, see
+   * {@link Family#of}), checking every tensor's presence and shape against {@code config}.
+   */
   public static Encoder from(EncoderConfig config, WeightMap w) {
     Objects.requireNonNull(config, "config");
+    return Family.of(config).build(config, w);
+  }
+
+  /**
+   * An encoder from its parts, as a family's recipe assembles them: embeddings (word, position
+   * table read at {@code positionIds}, token types or null, LayerNorm or null), the layers, a final
+   * LayerNorm (pre-LayerNorm encoders) or null, and the attention bias the layers share (or null),
+   * named here so the weight digest covers it.
+   */
+  public static Encoder of(EncoderConfig config, float[] wordEmbeddings, float[] positionEmbeddings,
+      PositionIds positionIds, float[] tokenTypeEmbeddings, LayerNorm embeddingNorm,
+      float embeddingScale, EncoderLayer[] layers, LayerNorm finalNorm, AttentionBias sharedBias) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(positionIds, "positionIds");
     int h = config.hiddenSize();
-    int ff = config.intermediateSize();
-    float eps = config.layerNormEps();
-    float[] word = w.matrix(BertNames.WORD_EMBEDDINGS, config.vocabSize(), h);
-    float[] pos;
-    float scale;
-    if (config.positions() == Positions.LEARNED) {
-      pos = w.matrix(BertNames.POSITION_EMBEDDINGS, config.maxPositions(), h);
-      scale = 1f;
-    } else {
-      pos = sinusoidTable(config.maxPositions(), h);
-      scale = (float) Math.sqrt(h);
+    if (positionEmbeddings.length != config.maxPositions() * h
+        || config.maxLength() != config.maxPositions() - positionIds.reserved()
+        || layers.length != config.numLayers()) {
+      throw new IllegalArgumentException("encoder parts do not fit the config " + config);
     }
-    float[] type = config.typeVocabSize() > 0
-        ? w.matrix(BertNames.TOKEN_TYPE_EMBEDDINGS, config.typeVocabSize(), h) : null;
-    LayerNorm embNorm = w.contains(BertNames.EMBEDDINGS_LN_WEIGHT)
-        ? new LayerNorm(w.vector(BertNames.EMBEDDINGS_LN_WEIGHT, h),
-            w.vector(BertNames.EMBEDDINGS_LN_BIAS, h), eps)
-        : null;
-    if (embNorm == null && config.positions() == Positions.LEARNED) {
-      throw new ModelFormatException(w.source() + ": tensor " + BertNames.EMBEDDINGS_LN_WEIGHT
-          + " is missing");
-    }
-    EncoderLayer[] layers = new EncoderLayer[config.numLayers()];
-    for (int l = 0; l < layers.length; l++) {
-      float[] qkvW = new float[3 * h * h];
-      float[] qkvB = new float[3 * h];
-      // Q, K, V stacked row-wise into one [3h, h] weight: one GEMM instead of three.
-      System.arraycopy(w.matrix(BertNames.query(l, "weight"), h, h), 0, qkvW, 0, h * h);
-      System.arraycopy(w.matrix(BertNames.key(l, "weight"), h, h), 0, qkvW, h * h, h * h);
-      System.arraycopy(w.matrix(BertNames.value(l, "weight"), h, h), 0, qkvW, 2 * h * h, h * h);
-      System.arraycopy(w.vector(BertNames.query(l, "bias"), h), 0, qkvB, 0, h);
-      System.arraycopy(w.vector(BertNames.key(l, "bias"), h), 0, qkvB, h, h);
-      System.arraycopy(w.vector(BertNames.value(l, "bias"), h), 0, qkvB, 2 * h, h);
-      layers[l] = new EncoderLayer(
-          new SelfAttention(new Dense(qkvW, qkvB, h, 3 * h), config.numHeads(), h),
-          dense(w, BertNames.attentionOutput(l, ""), h, h),
-          norm(w, BertNames.attentionLayerNorm(l, ""), h, eps),
-          dense(w, BertNames.intermediate(l, ""), h, ff),
-          config.activation(),
-          dense(w, BertNames.output(l, ""), ff, h),
-          norm(w, BertNames.outputLayerNorm(l, ""), h, eps),
-          config.preLayerNorm());
-    }
-    LayerNorm finalNorm = config.preLayerNorm()
-        ? new LayerNorm(w.vector(BertNames.FINAL_LN_WEIGHT, h), w.vector(BertNames.FINAL_LN_BIAS, h),
-            eps)
-        : null;
-    return new Encoder(config, word, pos, type, embNorm, scale, layers, finalNorm);
-  }
-
-  private static Dense dense(WeightMap w, String prefix, int in, int out) {
-    return new Dense(w.matrix(prefix + "weight", out, in), w.vector(prefix + "bias", out), in, out);
-  }
-
-  private static LayerNorm norm(WeightMap w, String prefix, int n, float eps) {
-    return new LayerNorm(w.vector(prefix + "weight", n), w.vector(prefix + "bias", n), eps);
+    return new Encoder(config, wordEmbeddings, positionEmbeddings, positionIds,
+        tokenTypeEmbeddings, embeddingNorm, embeddingScale, layers, finalNorm, sharedBias);
   }
 
   /**
@@ -157,6 +128,7 @@ public final class Encoder implements Serializable {
       }
     }
     if (finalNorm != null) params.addAll(List.of(finalNorm.gamma(), finalNorm.beta()));
+    if (sharedBias != null) params.add(sharedBias.weights());
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
@@ -229,9 +201,12 @@ public final class Encoder implements Serializable {
     for (int s = 0; s < n; s++) {
       int len = ids[s].length;
       if (len == 0) throw new IllegalArgumentException("sequence " + s + " has no tokens");
-      if (len > config.maxPositions()) {
+      if (len > config.maxLength()) {
         throw new IllegalArgumentException("sequence " + s + " has " + len
-            + " tokens; the model takes at most max_position_embeddings = " + config.maxPositions());
+            + " tokens; the model takes at most " + (positionIds.reserved() == 0
+                ? "max_position_embeddings = " + config.maxPositions()
+                : config.maxLength() + " (max_position_embeddings " + config.maxPositions()
+                    + " less padding_idx + 1 = " + positionIds.reserved() + ")"));
       }
       seqLen[s] = len;
       phase[s] = BatchLayout.phase(ids[s]);
@@ -313,7 +288,9 @@ public final class Encoder implements Serializable {
   private void embed(int[][] ids, int[][] typeIds, BatchLayout layout, float[] x) {
     int h = config.hiddenSize();
     Arrays.fill(x, 0, layout.rows() * h, 0f);
+    int[] pos = new int[layout.tokens()];
     for (int s = 0; s < ids.length; s++) {
+      positionIds.fill(ids[s], pos);
       if (typeIds != null && typeIds[s].length != ids[s].length) {
         throw new IllegalArgumentException("typeIds row " + s + " has " + typeIds[s].length
             + " entries for " + ids[s].length + " tokens");
@@ -327,7 +304,7 @@ public final class Encoder implements Serializable {
         int type = typeIds == null ? 0 : typeIds[s][t];
         int row = layout.row(s, t) * h;
         int wOff = id * h;
-        int pOff = t * h;
+        int pOff = pos[t] * h;
         if (tokenTypeEmbeddings != null) {
           if (type < 0 || type >= config.typeVocabSize()) {
             throw new IllegalArgumentException("token type id " + type + " is outside [0, "

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * feed-forward (dense, activation, dense), residual + LayerNorm. Post-LayerNorm as BERT; with
  * {@code preLayerNorm} each LayerNorm moves in front of its sub-layer instead.
  */
-record EncoderLayer(
+public record EncoderLayer(
     SelfAttention attention,
     Dense attentionOutput,
     LayerNorm attentionNorm,

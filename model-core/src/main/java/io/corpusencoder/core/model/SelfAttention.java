@@ -9,10 +9,16 @@ import java.util.Arrays;
  * Multi-head scaled dot-product self-attention, softmax(QKᵀ/√d_head + mask)·V, with Q, K and V
  * projected by one fused product. Runs per sequence on that sequence's own length, its Q, K and V
  * rows gathered in token order, so padding is never computed and a text's result does not depend
- * on its batch neighbours.
+ * on its batch neighbours. {@code positionBias}, when not null, is added to every head's scaled
+ * scores before the mask (MPNet's relative-position bias).
  */
-record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hiddenSize)
-    implements Serializable {
+public record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hiddenSize,
+    AttentionBias positionBias) implements Serializable {
+
+  /** Without a position bias (BERT). */
+  public SelfAttention(Dense qkv, int numHeads, int hiddenSize) {
+    this(qkv, numHeads, hiddenSize, null);
+  }
 
   int headSize() {
     return hiddenSize / numHeads;
@@ -75,6 +81,8 @@ record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hidd
       int vOff = 2 * hiddenSize + h * hs;
       // scores [len, len] = scale · Q_h · K_hᵀ (HF scales before adding the mask)
       Blas.gemmNT(len, len, hs, scale, qkv, qOff, ld, qkv, kOff, ld, 0f, scores, 0, lds);
+      // + position bias (MPNet: "attention_scores += position_bias", after the scaling)
+      if (positionBias != null) positionBias.addTo(h, len, scores, lds);
       for (int q = 0; q < len; q++) {
         Arrays.fill(scores, q * lds + len, (q + 1) * lds, Float.NEGATIVE_INFINITY);
       }

@@ -39,6 +39,20 @@ public final class WeightMap {
     return Collections.unmodifiableMap(tensors);
   }
 
+  /**
+   * This map with {@code prefix} removed from the names that start with it (a model-with-head
+   * checkpoint's "roberta." or "mpnet."), or this map itself when none does.
+   */
+  public WeightMap withoutPrefix(String prefix) {
+    if (tensors.keySet().stream().noneMatch(n -> n.startsWith(prefix))) return this;
+    WeightMap out = new WeightMap(source);
+    for (Tensor t : tensors.values()) {
+      out.put(t.name().startsWith(prefix)
+          ? new Tensor(t.name().substring(prefix.length()), t.shape(), t.data()) : t);
+    }
+    return out;
+  }
+
   /** The tensor {@code name}, which must exist. */
   public Tensor get(String name) {
     Tensor t = tensors.get(name);
