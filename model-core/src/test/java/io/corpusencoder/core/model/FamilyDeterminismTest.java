@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * one. On the family fixtures (XLM-R and MPNet, hidden 64), lengths up to the 512-token limit.
  */
 class FamilyDeterminismTest {
-  static final String[] FIXTURES = {"xlmr-tiny"};
+  static final String[] FIXTURES = {"xlmr-tiny", "mpnet-tiny"};
   static final int[] LENGTHS = {7, 3, 512, 30, 12, 1, 2, 17, 200, 25, 6, 13, 511};
 
   @Test
