@@ -145,7 +145,8 @@ class JobOptionsTest {
         {"doc-vector", "false"}, {"pooling", "model"}, {"normalize", "model"},
         {"token-vectors", "false"}, {"embedding-type", "array"}, {"batch-size", "64"},
         {"batch-tokens", "4096"}, {"sort-window", "1024"}, {"partitions", "0"},
-        {"slice-partitions", "0"}, {"resume", "false"}, {"max-bad-fraction", "0.05"},
+        {"slice-partitions", "0"}, {"slice-seconds", "60"}, {"resume", "false"},
+        {"max-bad-fraction", "0.05"},
         {"master", ""}, {"conf", ""}, {"help", ""}};
     java.util.List<String> names = new java.util.ArrayList<>();
     Map<String, String> defaults = new java.util.HashMap<>();

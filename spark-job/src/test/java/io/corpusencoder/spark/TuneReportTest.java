@@ -102,7 +102,7 @@ class TuneReportTest {
     cases.put(new String[] {"--input", tmp.resolve("missing.jsonl").toString(), "--output", out},
         "missing.jsonl does not exist");
     cases.put(new String[] {"--input", "x", "--output", out, "--cores", "0"},
-        "--cores 0: expected a positive integer");
+        "--cores \"0\" is not valid; expected a positive integer");
     cases.put(new String[] {"--predict", "--tuned", tmp.toString()}, "has no tune.json");
     cases.put(new String[] {"--input"}, "--input needs a value");
     Path corpus = Files.writeString(tmp.resolve("c.jsonl"), "{\"text\": \"a\"}\n");
