@@ -28,12 +28,17 @@ final class HfParity implements AutoCloseable {
 
   /** Both tokenizers from one tokenizer.json on the test classpath, copied to {@code dir}. */
   static HfParity open(String resource, Path dir, int maxLength) throws IOException {
+    return open(copy(resource, dir), maxLength);
+  }
+
+  /** A tokenizer.json on the test classpath copied to {@code dir} (DJL reads files only). */
+  static Path copy(String resource, Path dir) throws IOException {
     Path file = dir.resolve(resource.replace('/', '_'));
     try (InputStream in = HfParity.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) throw new IOException("test resource " + resource + " is missing");
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
     }
-    return open(file, maxLength);
+    return file;
   }
 
   static HfParity open(Path file, int maxLength) throws IOException {
