@@ -46,6 +46,6 @@ if [[ "${1:-}" == "--spark" ]]; then
   (cd "$ROOT/spark-job" && [[ -f target/test-classpath.txt ]] || mvn -B -q -Dstyle.color=never test-compile >&2)
   exec java -Xmx6g "${SPARK_JAVA_FLAGS[@]}" -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
     -cp "$JOB/target/test-classes:$JOB/target/classes:$CORE/target/classes:$(cat "$JOB/target/test-classpath.txt")" \
-    io.corpusencoder.spark.SparkBench --input "$jsonl" "$@"
+    io.corpusencoder.spark.job.SparkBench --input "$jsonl" "$@"
 fi
 exec java "${JAVA_FLAGS[@]}" -Xmx6g -cp "$(test_cp)" io.corpusencoder.core.bench.BenchMain "${args[@]}"

@@ -23,7 +23,7 @@ mapfile -t props < <(spark_defaults_props)
 java -Xmx"${ENCODER_DRIVER_MEMORY:-4g}" "${SPARK_JAVA_FLAGS[@]}" "${props[@]}" \
   -Dspark.driver.host=127.0.0.1 -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
   '-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n' \
-  -cp "$(spark_cp)" io.corpusencoder.spark.EncodeJob "${args[@]}"
+  -cp "$(spark_cp)" io.corpusencoder.spark.job.EncodeJob "${args[@]}"
 
 if $sample; then
   cat <<EOT

@@ -52,6 +52,6 @@ else
        -cp "$own_home/conf:$own_home/jars/*" org.apache.spark.deploy.SparkSubmit)
 fi
 cmd+=(--master "$master" --properties-file "$ROOT/conf/spark-defaults.conf" "${submit_opts[@]}"
-      --class io.corpusencoder.spark.EncodeJob "$(job_jar)" "${job_args[@]}")
+      --class io.corpusencoder.spark.job.EncodeJob "$(job_jar)" "${job_args[@]}")
 { printf '+'; printf ' %q' "${cmd[@]}"; printf '\n'; } >&2
 exec "${cmd[@]}"

@@ -19,4 +19,4 @@ exec java -Xmx"${ENCODER_DRIVER_MEMORY:-4g}" "${SPARK_JAVA_FLAGS[@]}" "${props[@
   -Dspark.driver.host=127.0.0.1 -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
   -Dcorpusencoder.root="$ROOT" -Djava.awt.headless=true \
   '-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n' \
-  -cp "$(spark_cp)" io.corpusencoder.spark.TuneMain "$@"
+  -cp "$(spark_cp)" io.corpusencoder.spark.tune.TuneMain "$@"
