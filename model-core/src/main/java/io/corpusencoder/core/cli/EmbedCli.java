@@ -5,14 +5,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.corpusencoder.core.embed.Embedding;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.EncodeSettings;
+import io.corpusencoder.core.embed.EncodedText;
 import io.corpusencoder.core.embed.HfDirectoryWriter;
 import io.corpusencoder.core.embed.ModelCatalog;
 import io.corpusencoder.core.embed.ModelLoader;
+import io.corpusencoder.core.embed.RecordEncoder;
 import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Blas;
-import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.tokenize.Encoding;
 import io.corpusencoder.core.tokenize.Tokenizer;
 import java.io.BufferedReader;
@@ -40,17 +41,23 @@ public final class EmbedCli {
   static final CommandLine COMMAND_LINE = new CommandLine(List.of(
       OptionSpec.text("model", "", "a short name, a Hugging Face model directory, or an .onnx "
           + "file with tokenizer.json beside it (required)"),
-      OptionSpec.positiveInt("max-length", "", "tokens per text, special tokens included "
-          + "(default: the model's)"),
-      OptionSpec.choice("pooling", "", "mean | cls | max (default: the model's)", "mean", "cls",
-          "max"),
-      OptionSpec.bool("no-normalize", "false", "do not L2-normalize the embeddings (without it: "
-          + "the model's setting)"),
-      OptionSpec.bool("with-token-ids", "false", "also write \"token_ids\""),
+      EncodeOptions.MAX_LENGTH,
+      EncodeOptions.POOLING,
+      EncodeOptions.NORMALIZE,
+      OptionSpec.bool("no-normalize", "false", "the same as --normalize false (kept for "
+          + "earlier command lines)"),
+      EncodeOptions.STRIDE,
+      EncodeOptions.LONG_TEXT,
+      EncodeOptions.BATCH_SIZE,
+      EncodeOptions.BATCH_TOKENS,
+      EncodeOptions.SORT_WINDOW,
+      OptionSpec.bool("with-token-ids", "false", "also write \"token_ids\" (a text of several "
+          + "chunks: \"chunk_token_ids\", one array per chunk)"),
       OptionSpec.bool("tokenize", "false", "tokenize only, no model run: write {\"id\", "
           + "\"token_ids\", \"tokens\", \"offsets\"} per line (offsets: [start, end) in UTF-16 "
           + "units of the text, [0, 0] for the template's special tokens); --model may also be a "
-          + "tokenizer.json; without --max-length nothing is truncated"),
+          + "tokenizer.json; without --max-length nothing is truncated, with it the text is "
+          + "truncated whatever --long-text says"),
       OptionSpec.text("input", "", "JSON lines {\"id\": ..., \"text\": \"...\"} (default: "
           + "standard input)"),
       OptionSpec.text("output", "", "where to write JSON lines (default: standard output)"),
@@ -71,8 +78,11 @@ public final class EmbedCli {
   static final String USAGE_TAIL = """
 
       Output, one line per input line: {"id", "model", "embedding": [...], "n_tokens",
-      "truncated"} (+ "token_ids"), or {"id", "error": "..."} for a record that cannot be encoded
-      (exit status 1 at the end). A record without "id" gets its 1-based line number as id.
+      "truncated", "chunks"} (+ "token_ids"), or {"id", "error": "..."} for a record that cannot
+      be encoded (exit status 1 at the end). A record without "id" gets its 1-based line number
+      as id. A text longer than --max-length is encoded in chunks (n_tokens counts them all) and
+      its embedding is their normalized mean, as the Spark job's --doc-vector row and the
+      Transformer's vector; --long-text truncate keeps its first window.
       Input is read as UTF-8 bytes: invalid sequences and lone surrogates (JSON "\\ud800") in the
       text become U+FFFD and the line gets "text_repaired": "invalid_utf8" | "lone_surrogate" |
       "invalid_utf8,lone_surrogate", as the Spark job's text_repaired column.
@@ -85,12 +95,11 @@ public final class EmbedCli {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final int CHUNK = 512;
 
-  /** Parsed command line. */
-  record Options(String model, Integer maxLength, Pooling pooling, boolean noNormalize,
-      boolean withTokenIds, Path input, Path output, int threads, Path saveModel,
-      boolean listModels, boolean help, boolean tokenize) {}
+  /** Parsed command line; {@code settings} has --no-normalize folded in. */
+  record Options(String model, EncodeSettings settings, boolean withTokenIds, Path input,
+      Path output, int threads, Path saveModel, boolean listModels, boolean help,
+      boolean tokenize) {}
 
   private EmbedCli() {}
 
@@ -134,19 +143,19 @@ public final class EmbedCli {
     if (o.tokenize()) {
       Tokenizer tokenizer = ModelLoader.loadTokenizer(o.model());
       try (BufferedReader in = reader(o.input()); Writer out = writer(o.output())) {
-        return tokenizeAll(tokenizer, o.maxLength(), in, out);
+        int max = o.settings().maxLength();
+        return tokenizeAll(tokenizer, max == 0 ? null : max, in, out);
       }
     }
-    EmbeddingModel model = ModelLoader.load(o.model());
-    if (o.pooling() != null) model = model.withPooling(o.pooling());
-    if (o.noNormalize()) model = model.withNormalize(false);
-    if (o.maxLength() != null) model = model.withMaxLength(o.maxLength());
+    RecordEncoder encoder = new RecordEncoder(ModelLoader.load(o.model()), o.settings());
+    EmbeddingModel model = encoder.model();
     System.err.println("embed: model " + model.name() + " (" + model.dimension() + " dims, "
         + model.pooling().name().toLowerCase() + " pooling, normalize=" + model.normalize()
-        + ", max length " + model.maxLength() + ", BLAS " + Blas.implementation() + ")");
+        + ", max length " + model.maxLength() + ", long texts: "
+        + o.settings().longText().optionValue() + ", BLAS " + Blas.implementation() + ")");
     ExecutorService pool = o.threads() > 1 ? Executors.newFixedThreadPool(o.threads()) : null;
     try (BufferedReader in = reader(o.input()); Writer out = writer(o.output())) {
-      return process(model, in, out, o.withTokenIds(), pool);
+      return process(encoder, in, out, o.withTokenIds(), pool);
     } finally {
       if (pool != null) pool.shutdownNow();
     }
@@ -224,23 +233,27 @@ public final class EmbedCli {
     return failed == 0 ? 0 : 1;
   }
 
-  /** Streams records through the model in chunks; returns 1 when any record failed. */
-  static int process(EmbeddingModel model, BufferedReader in, Writer out, boolean withTokenIds,
+  /**
+   * Streams records through the encoder a sort window at a time; returns 1 when any record
+   * failed.
+   */
+  static int process(RecordEncoder encoder, BufferedReader in, Writer out, boolean withTokenIds,
       ExecutorService pool) throws IOException {
     long lineNo = 0;
     long failed = 0;
     long written = 0;
-    List<Record> chunk = new ArrayList<>(CHUNK);
+    int window = encoder.settings().sortWindow();
+    List<Record> chunk = new ArrayList<>();
     for (String line; (line = in.readLine()) != null; ) {
       chunk.add(parse(in instanceof Utf8LineReader u ? u.lastLine()
           : TextRepair.Decoded.of(line), ++lineNo));
-      if (chunk.size() == CHUNK) {
-        failed += flush(model, chunk, out, withTokenIds, pool);
+      if (chunk.size() == window) {
+        failed += flush(encoder, chunk, out, withTokenIds, pool);
         written += chunk.size();
         chunk.clear();
       }
     }
-    failed += flush(model, chunk, out, withTokenIds, pool);
+    failed += flush(encoder, chunk, out, withTokenIds, pool);
     written += chunk.size();
     out.flush();
     System.err.println("embed: " + written + " records, " + (written - failed) + " encoded, "
@@ -252,9 +265,9 @@ public final class EmbedCli {
    * One input line: its id and text (after {@link TextRepair}, with the reason when it repaired
    * it), or the reason it cannot be encoded.
    */
-  record Record(JsonNode id, String text, String error, String repaired) {
+  record Record(JsonNode id, String text, String error, String repaired, long lineNo) {
     Record(JsonNode id, String text, String error) {
-      this(id, text, error, null);
+      this(id, text, error, null, 0);
     }
   }
 
@@ -285,15 +298,15 @@ public final class EmbedCli {
           + text.getNodeType().name().toLowerCase());
     }
     TextRepair.Repaired t = TextRepair.repairJsonField(decoded, "text", text.textValue());
-    return new Record(id, t.text(), null, t.reason());
+    return new Record(id, t.text(), null, t.reason(), lineNo);
   }
 
-  private static int flush(EmbeddingModel model, List<Record> chunk, Writer out,
+  private static int flush(RecordEncoder encoder, List<Record> chunk, Writer out,
       boolean withTokenIds, ExecutorService pool) throws IOException {
     List<String> texts = new ArrayList<>();
     for (Record r : chunk) if (r.error() == null) texts.add(r.text());
-    List<Embedding> embs = texts.isEmpty() ? List.of()
-        : model.embed(texts, withTokenIds, false, pool);
+    List<EncodedText> embs = texts.isEmpty() ? List.of() : encoder.encode(texts, pool).texts();
+    String name = encoder.model().name();
     int k = 0;
     int failed = 0;
     for (Record r : chunk) {
@@ -302,21 +315,29 @@ public final class EmbedCli {
         g.writeStartObject();
         g.writeFieldName("id");
         if (r.id() == null) g.writeNull(); else g.writeTree(r.id());
-        if (r.error() != null) {
-          g.writeStringField("error", r.error());
+        EncodedText e = r.error() == null ? embs.get(k++) : null;
+        String error = r.error() != null ? r.error()
+            : e.failed() ? "line " + r.lineNo() + ": " + e.error() : null;
+        if (error != null) {
+          g.writeStringField("error", error);
           failed++;
         } else {
-          Embedding e = embs.get(k++);
-          g.writeStringField("model", model.name());
+          g.writeStringField("model", name);
           g.writeArrayFieldStart("embedding");
           for (float v : e.vector()) g.writeNumber(v);
           g.writeEndArray();
           g.writeNumberField("n_tokens", e.nTokens());
           g.writeBooleanField("truncated", e.truncated());
-          if (r.repaired() != null) g.writeStringField("text_repaired", r.repaired());
-          if (withTokenIds) {
-            g.writeArrayFieldStart("token_ids");
-            for (int id : e.tokenIds()) g.writeNumber(id);
+          g.writeNumberField("chunks", e.chunks().size());
+          String repaired = TextRepair.combine(r.repaired(), e.textRepaired());
+          if (repaired != null) g.writeStringField("text_repaired", repaired);
+          if (withTokenIds && e.chunks().size() == 1) {
+            writeIds(g, "token_ids", e.chunks().get(0).chunk().encoding().ids());
+          } else if (withTokenIds) {
+            g.writeArrayFieldStart("chunk_token_ids");
+            for (EncodedText.ChunkVector c : e.chunks()) {
+              writeIds(g, null, c.chunk().encoding().ids());
+            }
             g.writeEndArray();
           }
         }
@@ -328,19 +349,33 @@ public final class EmbedCli {
     return failed;
   }
 
+  private static void writeIds(JsonGenerator g, String field, int[] ids) throws IOException {
+    if (field != null) g.writeFieldName(field);
+    g.writeStartArray();
+    for (int id : ids) g.writeNumber(id);
+    g.writeEndArray();
+  }
+
   static Options parse(String[] args) {
     if (CommandLine.wantsHelp(args)) {
-      return new Options(null, null, null, false, false, null, null, 1, null, false, true, false);
+      return new Options(null, EncodeSettings.DEFAULTS, false, null, null, 1, null, false, true,
+          false);
     }
     CommandLine.Values v = COMMAND_LINE.parse(args);
     if (v.get("model").isEmpty() && !v.getBool("list-models")) {
       throw new IllegalArgumentException("--model is required: one of "
           + String.join(", ", ModelCatalog.names()) + ", or a path");
     }
-    return new Options(v.get("model").isEmpty() ? null : v.get("model"),
-        !v.get("max-length").isEmpty() ? Integer.valueOf(v.getInt("max-length")) : null,
-        !v.get("pooling").isEmpty() ? Pooling.parse(v.get("pooling"), "--pooling") : null,
-        v.getBool("no-normalize"), v.getBool("with-token-ids"), path(v, "input"),
+    if (v.getBool("no-normalize") && v.has("normalize") && !v.get("normalize").equals("false")) {
+      throw new IllegalArgumentException("--no-normalize contradicts --normalize "
+          + v.get("normalize") + "; give one of them");
+    }
+    EncodeSettings settings = EncodeOptions.settings(
+        name -> COMMAND_LINE.specs().stream().anyMatch(s -> s.name().equals(name))
+            ? v.get(name) : null);
+    if (v.getBool("no-normalize")) settings = settings.withNormalize("false");
+    return new Options(v.get("model").isEmpty() ? null : v.get("model"), settings,
+        v.getBool("with-token-ids"), path(v, "input"),
         path(v, "output"), v.getInt("threads"), path(v, "save-model"), v.getBool("list-models"),
         false, v.getBool("tokenize"));
   }

@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
 public final class EmbeddingModel implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Real tokens per forward pass: large enough for well-shaped GEMMs, small enough for cache. */
-  public static final int DEFAULT_TOKEN_BUDGET = 4096;
+  public static final int DEFAULT_TOKEN_BUDGET = EncodeSettings.DEFAULTS.batchTokens();
 
   private static final ThreadWorkspaces WORKSPACES =
       new ThreadWorkspaces(ThreadWorkspaces.configuredMaxRetainedBytes());
@@ -172,14 +172,23 @@ public final class EmbeddingModel implements Serializable {
    */
   public List<Embedding> embedEncodings(List<Encoding> enc, boolean withTokenIds,
       boolean withTokenVectors, ExecutorService pool, int tokenBudget, int maxBatchSize) {
-    if (pool != null) {
-      // Enough batches for the pool's threads to finish together (at least 16), none too small.
+    return embedBatches(enc, batches(enc, tokenBudget, maxBatchSize, pool != null),
+        withTokenIds, withTokenVectors, pool);
+  }
+
+  /**
+   * {@link #lengthSortedBatches}, with the budget lowered when the batches run on a pool
+   * ({@code parallel}) so there are enough of them for its threads to finish together.
+   */
+  public static List<int[]> batches(List<Encoding> enc, int tokenBudget, int maxBatchSize,
+      boolean parallel) {
+    if (parallel) {
+      // At least 16 batches, none below 1024 tokens unless the budget is.
       long total = 0;
       for (Encoding e : enc) total += e.length();
       tokenBudget = (int) Math.max(Math.min(1024, tokenBudget), Math.min(tokenBudget, total / 16));
     }
-    return embedBatches(enc, lengthSortedBatches(enc, tokenBudget, maxBatchSize),
-        withTokenIds, withTokenVectors, pool);
+    return lengthSortedBatches(enc, tokenBudget, maxBatchSize);
   }
 
   /** Embeds {@code enc} in the given batches (from {@link #lengthSortedBatches}). */

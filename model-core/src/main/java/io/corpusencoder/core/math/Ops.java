@@ -10,10 +10,12 @@ public final class Ops {
   /**
    * Revision of the numerics: bumped whenever any kernel's results change in any bit (2: GELU's
    * erf became a rational approximation; 3: the dense layers' rows follow BatchLayout, so OpenBLAS
-   * sums each token's row the same way in every batch). Jobs record it, so a resumed job never
+   * sums each token's row the same way in every batch; 4: a text's vector, the job's --doc-vector
+   * row, is its chunk's vector when it has one chunk, and the mean of several chunks is
+   * L2-normalized only when the model normalizes). Jobs record it, so a resumed job never
    * mixes vectors from two revisions, and outputs carry it in their metadata.
    */
-  public static final int NUMERICS_REVISION = 3;
+  public static final int NUMERICS_REVISION = 4;
 
   private static final SimdSupport SIMD_SUPPORT = SimdSupport.probe();
   private static final boolean SIMD = SIMD_SUPPORT.enabled();

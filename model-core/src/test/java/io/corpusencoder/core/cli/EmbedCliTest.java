@@ -59,9 +59,28 @@ class EmbedCliTest {
     assertEquals("line 5: field \"text\" must be a string, got number",
         JSON.readTree(lines.get(4)).get("error").asText());
     assertEquals(2, JSON.readTree(lines.get(5)).get("n_tokens").asInt(), "empty text: [CLS][SEP]");
+    // 80 tokens in windows of 14 (16 with [CLS] and [SEP]): 6 chunks, every token encoded.
     JsonNode longOne = JSON.readTree(lines.get(6));
-    assertTrue(longOne.get("truncated").asBoolean());
-    assertEquals(16, longOne.get("n_tokens").asInt());
+    assertFalse(longOne.get("truncated").asBoolean());
+    assertEquals(80 + 6 * 2, longOne.get("n_tokens").asInt());
+    assertEquals(6, longOne.get("chunks").asInt());
+    assertEquals(6, longOne.get("chunk_token_ids").size());
+    assertEquals(16, longOne.get("chunk_token_ids").get(0).size());
+    assertEquals(12, longOne.get("chunk_token_ids").get(5).size());
+    assertFalse(longOne.has("token_ids"));
+
+    Path cut = tmp.resolve("cut.jsonl");
+    assertEquals(1, EmbedCli.run(new String[] {"--model", model.toString(), "--input",
+        in.toString(), "--output", cut.toString(), "--max-length", "16", "--long-text",
+        "truncate"}));
+    JsonNode truncated = JSON.readTree(Files.readAllLines(cut).get(6));
+    assertTrue(truncated.get("truncated").asBoolean());
+    assertEquals(16, truncated.get("n_tokens").asInt());
+    assertEquals(1, truncated.get("chunks").asInt());
+    float[] first = m.embed(List.of("the fox ".repeat(40))).get(0).vector();
+    for (int i = 0; i < first.length; i++) {
+      assertEquals(first[i], truncated.get("embedding").get(i).floatValue(), 0f);
+    }
   }
 
   /** --tokenize against Hugging Face tokenizers (Rust, via DJL) on the same tokenizer.json. */
@@ -150,11 +169,13 @@ class EmbedCliTest {
   void rejectsBadOptionsByName() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--pooling", "sum"}));
-    assertEquals("command line: --pooling \"sum\" is not valid; expected one of mean, cls, max",
+    assertEquals("command line: --pooling \"sum\" is not valid; expected one of mean, cls, max, "
+        + "model",
         e.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--max-length", "0"}));
-    assertEquals("command line: --max-length \"0\" is not valid; expected a positive integer",
+    assertEquals("command line: --max-length \"0\" is not valid; expected model or a positive "
+        + "integer",
         e2.getMessage());
     var e3 = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--bogus"}));
@@ -171,16 +192,24 @@ class EmbedCliTest {
     EmbedCli.Options o = EmbedCli.parse(new String[] {"--no-normalize", "--model=x",
         "--with-token-ids", "--threads", "2", "--tokenize"});
     assertEquals("x", o.model());
-    assertTrue(o.noNormalize());
+    assertEquals("false", o.settings().normalize());
     assertTrue(o.withTokenIds());
     assertTrue(o.tokenize());
     assertEquals(2, o.threads());
     EmbedCli.Options f = EmbedCli.parse(new String[] {"--model", "x", "--no-normalize", "false",
         "--with-token-ids=false", "--tokenize=true", "--max-length=7"});
-    assertFalse(f.noNormalize());
+    assertEquals("model", f.settings().normalize());
     assertFalse(f.withTokenIds());
     assertTrue(f.tokenize());
-    assertEquals(7, f.maxLength());
+    assertEquals(7, f.settings().maxLength());
+    EmbedCli.Options g = EmbedCli.parse(new String[] {"--model", "x", "--normalize",
+        "--long-text", "truncate", "--stride=3", "--batch-tokens", "100", "--sort-window", "5"});
+    assertEquals(io.corpusencoder.core.embed.EncodeSettings.DEFAULTS.withNormalize("true")
+        .withLongText(io.corpusencoder.core.embed.EncodeSettings.LongText.TRUNCATE).withStride(3)
+        .withBatchTokens(100).withSortWindow(5), g.settings());
+    var e = assertThrows(IllegalArgumentException.class, () -> EmbedCli.parse(new String[] {
+        "--model", "x", "--no-normalize", "--normalize", "true"}));
+    assertEquals("--no-normalize contradicts --normalize true; give one of them", e.getMessage());
     assertTrue(EmbedCli.parse(new String[] {"--list-models"}).listModels());
     assertTrue(EmbedCli.parse(new String[] {"--bogus", "-h"}).help());
   }

@@ -1,0 +1,36 @@
+package io.corpusencoder.core.embed;
+
+import io.corpusencoder.core.math.Ops;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What every embedding output records about how its vectors were made, in this order: model,
+ * weights_sha256, tokenizer_sha256, dimension, pooling, normalize, max_length, stride, long_text,
+ * corpus_encoder_version, numerics_revision. The job's Parquet footers and report and the
+ * Transformer's column metadata are all built from {@link #fields}.
+ */
+public final class EmbeddingMetadata {
+  private EmbeddingMetadata() {}
+
+  /**
+   * The fields for {@code encoder}'s resolved model and settings; values are String, Long or
+   * Boolean. {@code version}: the build's version (the caller reads it; model-core has none).
+   */
+  public static Map<String, Object> fields(RecordEncoder encoder, String version) {
+    EmbeddingModel m = encoder.model();
+    EncodeSettings s = encoder.settings();
+    Map<String, Object> r = new LinkedHashMap<>(m.identity().fields());
+    r.put("dimension", (long) m.dimension());
+    r.put("pooling", m.pooling().name().toLowerCase(Locale.ROOT));
+    r.put("normalize", m.normalize());
+    r.put("max_length", (long) m.maxLength());
+    r.put("stride", (long) s.stride());
+    r.put("long_text", s.longText().optionValue());
+    r.put("corpus_encoder_version", java.util.Objects.requireNonNull(version, "version"));
+    r.put("numerics_revision", (long) Ops.NUMERICS_REVISION);
+    return Collections.unmodifiableMap(r);
+  }
+}
