@@ -4,7 +4,8 @@ package io.corpusencoder.core.math;
  * O(n) kernels on row-major float arrays: layer norm, activations, softmax, normalization.
  * Elementwise work runs on SIMD lanes through the Vector API when the jdk.incubator.vector module
  * is present (--add-modules=jdk.incubator.vector, which Spark and our scripts pass) and as plain
- * loops otherwise; both give bit-identical results. Sums run in one fixed order (see scalarSum).
+ * loops otherwise ({@link ScalarKernels}); both give bit-identical results. Sums run in one fixed
+ * order (see {@link ScalarKernels#sum}).
  */
 public final class Ops {
   /**
@@ -47,7 +48,7 @@ public final class Ops {
       if (SIMD) {
         VectorKernels.add2(x, off, bias, residual, cols);
       } else {
-        for (int c = 0; c < cols; c++) x[off + c] = (x[off + c] + bias[c]) + residual[off + c];
+        ScalarKernels.add2(x, off, bias, residual, cols);
       }
       normalizeRow(x, off, cols, gamma, beta, eps);
     }
@@ -60,53 +61,19 @@ public final class Ops {
     if (SIMD) {
       VectorKernels.normalize(x, off, cols, mean, inv, gamma, beta);
     } else {
-      for (int c = 0; c < cols; c++) x[off + c] = (x[off + c] - mean) * inv * gamma[c] + beta[c];
+      ScalarKernels.normalize(x, off, cols, mean, inv, gamma, beta);
     }
   }
 
-  /** Σ x[off, off+n), in the fixed order of {@link #scalarSum}. */
+  /** Σ x[off, off+n), in the fixed order of {@link ScalarKernels#sum}. */
   static float sum(float[] x, int off, int n) {
-    return SIMD ? VectorKernels.sum(x, off, n) : scalarSum(x, off, n, 0f, false);
+    return SIMD ? VectorKernels.sum(x, off, n) : ScalarKernels.sum(x, off, n);
   }
 
-  /** Σ (x − center)² over x[off, off+n), in the fixed order of {@link #scalarSum}. */
+  /** Σ (x − center)² over x[off, off+n), in the fixed order of {@link ScalarKernels#sum}. */
   static float sumSquares(float[] x, int off, int n, float center) {
-    return SIMD ? VectorKernels.sumSquares(x, off, n, center) : scalarSum(x, off, n, center, true);
-  }
-
-  /**
-   * The order every fp32 sum here follows, whatever the CPU or SIMD width (so a vector never
-   * depends on where it was computed): sixteen interleaved accumulators (element i goes to
-   * accumulator i mod 16), folded as c_j = a_j + a_{j+8} and ((c0+c1)+(c2+c3)) +
-   * ((c4+c5)+(c6+c7)), plus the n mod 16 tail summed in index order. The SIMD path keeps these
-   * accumulators in one 16-lane or two 8-lane vectors and gives the same bits.
-   */
-  static float scalarSum(float[] x, int off, int n, float center, boolean squares) {
-    int full = n - n % 16;
-    float tail = 0;
-    for (int i = full; i < n; i++) tail += term(x[off + i], center, squares);
-    return ((pair(x, off, full, 0, center, squares) + pair(x, off, full, 1, center, squares))
-        + (pair(x, off, full, 2, center, squares) + pair(x, off, full, 3, center, squares)))
-        + ((pair(x, off, full, 4, center, squares) + pair(x, off, full, 5, center, squares))
-        + (pair(x, off, full, 6, center, squares) + pair(x, off, full, 7, center, squares)))
-        + tail;
-  }
-
-  /** c_j = a_j + a_{j+8}, accumulator a_j holding elements j, j+16, j+32, ... in order. */
-  private static float pair(float[] x, int off, int full, int j, float center, boolean squares) {
-    float a = 0;
-    float b = 0;
-    for (int i = 0; i < full; i += 16) {
-      a += term(x[off + i + j], center, squares);
-      b += term(x[off + i + j + 8], center, squares);
-    }
-    return a + b;
-  }
-
-  private static float term(float v, float center, boolean squares) {
-    if (!squares) return v;
-    float d = v - center;
-    return d * d;
+    return SIMD ? VectorKernels.sumSquares(x, off, n, center)
+        : ScalarKernels.sumSquares(x, off, n, center);
   }
 
   /** x[0, n) += y[0, n). */
@@ -114,7 +81,7 @@ public final class Ops {
     if (SIMD) {
       VectorKernels.add(x, 0, y, 0, n);
     } else {
-      for (int i = 0; i < n; i++) x[i] += y[i];
+      ScalarKernels.add(x, 0, y, 0, n);
     }
   }
 
@@ -123,7 +90,7 @@ public final class Ops {
     if (SIMD) {
       VectorKernels.add(x, xOff, y, yOff, n);
     } else {
-      for (int i = 0; i < n; i++) x[xOff + i] += y[yOff + i];
+      ScalarKernels.add(x, xOff, y, yOff, n);
     }
   }
 
@@ -132,7 +99,7 @@ public final class Ops {
     if (SIMD) {
       VectorKernels.gelu(x, 0, n);
     } else {
-      for (int i = 0; i < n; i++) x[i] = FastMath.gelu(x[i]);
+      ScalarKernels.gelu(x, 0, n);
     }
   }
 
@@ -143,7 +110,7 @@ public final class Ops {
       if (SIMD) {
         VectorKernels.biasGelu(x, off, bias, cols);
       } else {
-        for (int c = 0; c < cols; c++) x[off + c] = FastMath.gelu(x[off + c] + bias[c]);
+        ScalarKernels.biasGelu(x, off, bias, cols);
       }
     }
   }
@@ -181,15 +148,8 @@ public final class Ops {
       float[] inv) {
     for (int r = 0; r < rows; r++) {
       int o = off + r * ld;
-      float sum;
-      if (SIMD) {
-        sum = VectorKernels.expShiftedSum(x, o, cols);
-      } else {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < cols; c++) max = Math.max(max, x[o + c]);
-        for (int c = 0; c < cols; c++) x[o + c] = FastMath.exp(x[o + c] - max);
-        sum = sum(x, o, cols);
-      }
+      float sum = SIMD ? VectorKernels.expShiftedSum(x, o, cols)
+          : ScalarKernels.expShiftedSum(x, o, cols);
       inv[r] = 1f / sum;
     }
   }
@@ -201,7 +161,7 @@ public final class Ops {
       if (SIMD) {
         VectorKernels.scale(x, o, cols, s[r]);
       } else {
-        for (int c = 0; c < cols; c++) x[o + c] *= s[r];
+        ScalarKernels.scale(x, o, cols, s[r]);
       }
     }
   }

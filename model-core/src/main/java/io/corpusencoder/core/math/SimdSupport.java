@@ -15,8 +15,11 @@ public record SimdSupport(boolean enabled, String description) {
 
   /** This JVM's: property corpusencoder.simd, the jdk.incubator.vector module, the lanes. */
   static SimdSupport probe() {
+    // A lambda, not VectorKernels::lanes: a method reference links VectorKernels (and with it
+    // the absent module's classes) where it is written, so a JVM without the module failed here.
     return probe(System.getProperty("corpusencoder.simd"),
-        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), VectorKernels::lanes);
+        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+        () -> VectorKernels.lanes());
   }
 
   /** The decision from its inputs; {@code lanes} is only called when the module is present. */

@@ -30,6 +30,7 @@ import static io.corpusencoder.core.math.FastMath.SQRT_HALF;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -39,7 +40,14 @@ import jdk.incubator.vector.VectorSpecies;
  * path. Only loaded when the jdk.incubator.vector module is present (see {@link Ops}).
  */
 final class VectorKernels {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /**
+   * The CPU's preferred species, or the width this property names (64, 128, 256 or 512 bits) so
+   * that a test JVM can run another machine's lane count on this CPU (wider than its registers it
+   * runs emulated: slow, but each lane's operations are the same).
+   */
+  static final String BITS_PROPERTY = "corpusencoder.simd.bits";
+
+  private static final VectorSpecies<Float> S = species(System.getProperty(BITS_PROPERTY));
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
   private static final FloatVector V_LN2_HI = FloatVector.broadcast(S, LN2_HI);
   private static final FloatVector V_LN2_LO = FloatVector.broadcast(S, LN2_LO);
@@ -62,6 +70,16 @@ final class VectorKernels {
   private static final FloatVector V_Q4 = FloatVector.broadcast(S, Q4);
 
   private VectorKernels() {}
+
+  private static VectorSpecies<Float> species(String bits) {
+    if (bits == null || bits.isEmpty()) return FloatVector.SPECIES_PREFERRED;
+    try {
+      return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + bits
+          + ": expected 64, 128, 256 or 512", e);
+    }
+  }
 
   static int lanes() {
     return S.length();
@@ -156,7 +174,7 @@ final class VectorKernels {
     for (; i < n; i++) x[off + i] *= s;
   }
 
-  /** x = ((x − mean) · inv) · gamma + beta over one row, as the scalar loop in Ops. */
+  /** x = ((x − mean) · inv) · gamma + beta over one row, as ScalarKernels.normalize. */
   static void normalize(float[] x, int off, int n, float mean, float inv, float[] gamma,
       float[] beta) {
     int i = 0;
@@ -178,11 +196,11 @@ final class VectorKernels {
     for (; i < n; i++) x[off + i] += y[yOff + i];
   }
 
-  /** Σ x[off, off+n), bit-identical to Ops.scalarSum. */
+  /** Σ x[off, off+n), bit-identical to ScalarKernels.sum. */
   static float sum(float[] x, int off, int n) {
     // 16 accumulators = one vector on AVX-512, two on AVX2 (A: elements 0..7 mod 16, B: 8..15).
     int w = S.length();
-    if (w != 16 && w != 8) return Ops.scalarSum(x, off, n, 0f, false);
+    if (w != 16 && w != 8) return ScalarKernels.sum(x, off, n);
     FloatVector a = FloatVector.zero(S);
     FloatVector b = FloatVector.zero(S);
     int i = 0;
@@ -199,10 +217,10 @@ final class VectorKernels {
     return combine(a, b, w) + tail;
   }
 
-  /** Σ (x − center)², bit-identical to Ops.scalarSum. */
+  /** Σ (x − center)², bit-identical to ScalarKernels.sum. */
   static float sumSquares(float[] x, int off, int n, float center) {
     int w = S.length();
-    if (w != 16 && w != 8) return Ops.scalarSum(x, off, n, center, true);
+    if (w != 16 && w != 8) return ScalarKernels.sumSquares(x, off, n, center);
     FloatVector a = FloatVector.zero(S);
     FloatVector b = FloatVector.zero(S);
     int i = 0;
@@ -227,7 +245,7 @@ final class VectorKernels {
     return combine(a, b, w) + tail;
   }
 
-  /** c_j = acc_j + acc_{j+8}, then ((c0+c1)+(c2+c3)) + ((c4+c5)+(c6+c7)), as Ops.scalarSum. */
+  /** c_j = acc_j + acc_{j+8}, then ((c0+c1)+(c2+c3)) + ((c4+c5)+(c6+c7)), as ScalarKernels.sum. */
   private static float combine(FloatVector a, FloatVector b, int w) {
     FloatVector c = w == 16 ? a.add(a.rearrange(HALVES)) : a.add(b); // lanes 0..7: c_j
     FloatVector p = c.add(c.rearrange(PAIRS)); // lane 2k: c_2k + c_2k+1
@@ -242,13 +260,13 @@ final class VectorKernels {
 
   /**
    * The softmax numerators of one row in place, x = exp(x − max x), returning their sum in
-   * Ops.scalarSum's order; one pass for max, one for exp and sum together.
+   * ScalarKernels.sum's order; one pass for max, one for exp and sum together.
    */
   static float expShiftedSum(float[] x, int off, int n) {
     int w = S.length();
     if ((w != 16 && w != 8) || n % 16 != 0) {
       expShifted(x, off, n, max(x, off, n));
-      return Ops.sum(x, off, n);
+      return sum(x, off, n);
     }
     float shift = max(x, off, n);
     FloatVector a = FloatVector.zero(S);

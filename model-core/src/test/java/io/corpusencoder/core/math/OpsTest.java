@@ -29,50 +29,19 @@ class OpsTest {
     assertEquals(8f, FastMath.gelu(8f), 0f);
   }
 
+  /** The fixed order of every sum (the SIMD twins follow it: KernelTwinsTest). */
   @Test
-  void simdAndScalarKernelsAreBitIdentical() {
-    java.util.Random r = new java.util.Random(9);
-    for (int n : new int[] {1, 7, 16, 33, 384, 1541}) {
-      float[] x = new float[n];
-      for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * 4);
-      float[] v = x.clone();
-      VectorKernels.gelu(v, 0, n);
-      for (int i = 0; i < n; i++) {
-        assertEquals(Float.floatToRawIntBits(FastMath.gelu(x[i])), Float.floatToRawIntBits(v[i]),
-            "gelu lane " + i + " of " + n);
-      }
-      float[] e = x.clone();
-      VectorKernels.expShifted(e, 0, n, 1.5f);
-      for (int i = 0; i < n; i++) {
-        assertEquals(Float.floatToRawIntBits(FastMath.exp(x[i] - 1.5f)),
-            Float.floatToRawIntBits(e[i]), "exp lane " + i + " of " + n);
-      }
-    }
-  }
-
-  @Test
-  void simdSumsFollowTheScalarOrderBitForBit() {
-    java.util.Random r = new java.util.Random(11);
-    for (int n : new int[] {1, 7, 8, 9, 16, 91, 384, 1541}) {
-      float[] x = new float[n + 3];
-      for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 1e3);
-      assertEquals(Float.floatToRawIntBits(Ops.scalarSum(x, 3, n, 0f, false)),
-          Float.floatToRawIntBits(VectorKernels.sum(x, 3, n)), "sum of " + n);
-      assertEquals(Float.floatToRawIntBits(Ops.scalarSum(x, 3, n, 0.75f, true)),
-          Float.floatToRawIntBits(VectorKernels.sumSquares(x, 3, n, 0.75f)),
-          "sum of squares of " + n);
-    }
-    // and the order is the documented one, not merely the same in both
+  void sumsFollowTheDocumentedOrder() {
     float[] y = new float[17];
     y[0] = 1e16f; // accumulator 0
     y[8] = -1e16f; // accumulator 8, folded into c0 first
     y[1] = 1f; // c1
     y[3] = 1f; // c3
     y[16] = 5f; // tail
-    assertEquals(7f, Ops.scalarSum(y, 0, 17, 0f, false));
+    assertEquals(7f, ScalarKernels.sum(y, 0, 17));
     y[8] = 0f;
     y[1] = -1e16f; // now c0 + c1 cancels, c3's 1 survives: ((0 + 0) + (0 + 1)) + ... + 5
-    assertEquals(6f, Ops.scalarSum(y, 0, 17, 0f, false));
+    assertEquals(6f, ScalarKernels.sum(y, 0, 17));
   }
 
   @Test
