@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobReportTest {
   /**
@@ -23,6 +26,51 @@ class JobReportTest {
           java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
     }
   }
+  /**
+   * An ONNX model whose config.json overrides what its graph implies (a ReLU graph, config.json
+   * says gelu): the job's report names the override in model_notes and in warnings, worded as
+   * model-core's loader words it (ModelLoaderTest), with the paths the job was given.
+   */
+  @Test
+  void aConfigJsonOverridingTheOnnxGraphReachesTheReport(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("onnx-config"));
+    Files.copy(Path.of("../model-core/src/test/resources/models/onnx-relu-pooler/model.onnx"),
+        dir.resolve("model.onnx"));
+    // A WordPiece tokenizer within the graph's 30 word embeddings.
+    StringBuilder vocab = new StringBuilder();
+    String[] words = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "quick", "brown",
+        "fox", "dog", "."};
+    for (int i = 0; i < words.length; i++) {
+      vocab.append(i == 0 ? "" : ", ").append('"').append(words[i]).append("\": ").append(i);
+    }
+    Files.writeString(dir.resolve("tokenizer.json"), """
+        {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+         "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+           "strip_accents": null, "lowercase": true},
+         "pre_tokenizer": {"type": "BertPreTokenizer"},
+         "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+         "decoder": null,
+         "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+           "max_input_chars_per_word": 100, "vocab": {%s}}}
+        """.formatted(vocab));
+    Files.writeString(dir.resolve("config.json"), """
+        {"model_type": "bert", "vocab_size": 30, "hidden_size": 16, "num_hidden_layers": 2,
+         "num_attention_heads": 2, "intermediate_size": 32, "hidden_act": "gelu",
+         "max_position_embeddings": 16, "type_vocab_size": 2, "layer_norm_eps": 1e-12}
+        """);
+    Path in = tmp.resolve("in.jsonl");
+    Files.writeString(in, "{\"id\": \"a\", \"text\": \"the quick brown fox\"}\n"
+        + "{\"id\": \"b\", \"text\": \"the dog.\"}\n");
+    JobReport r = SparkTestSupport.runJob("--input", in.toString(), "--output",
+        tmp.resolve("out").toString(), "--model", dir.resolve("model.onnx").toString());
+    String note = dir.resolve("config.json") + " overrides what " + dir.resolve("model.onnx")
+        + " implies: activation GELU vs RELU (config.json's value first)";
+    assertEquals(List.of(note), r.fields.get("model_notes"));
+    assertTrue(((List<?>) r.fields.get("warnings")).contains(note), r.fields.get("warnings")
+        + " lacks the override note");
+    assertEquals(2L, r.fields.get("records_written"));
+  }
+
   @Test
   void slowBlasAndUnboundedOpenBlasThreadsAreReportedWithTheirFix() {
     var tasks = JobReport.tasks(List.of(
