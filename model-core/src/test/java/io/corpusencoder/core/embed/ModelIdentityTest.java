@@ -138,4 +138,52 @@ class ModelIdentityTest {
     assertNotEquals(same.tokenizerSha256(),
         ModelLoader.load(b.toString()).identity().tokenizerSha256());
   }
+
+  /**
+   * MPNet: the relative-attention bias table shared by every layer is part of weights_sha256,
+   * after the layers (the digest recomputed from mpnet-tiny's own file bytes), so two checkpoints
+   * that differ only there have different identities.
+   */
+  @Test
+  void mpnetsRelativeAttentionBiasIsPartOfTheWeightsDigest() throws Exception {
+    Path src = Path.of("src/test/resources/models/mpnet-tiny");
+    Path dir = tmp.resolve("mpnet");
+    try (var files = Files.walk(src)) {
+      for (Path f : files.toList()) Files.copy(f, dir.resolve(src.relativize(f).toString()));
+    }
+    Path weights = dir.resolve("model.safetensors");
+    Map<String, byte[]> t = rawTensors(weights);
+    // embeddings (word, position, LayerNorm; MPNet has no token types), per layer q, k, v weights,
+    // their biases, o, intermediate, output, the two LayerNorms, then the relative bias table
+    List<byte[]> parts = new ArrayList<>();
+    for (String n : List.of("word_embeddings.weight", "position_embeddings.weight",
+        "LayerNorm.weight", "LayerNorm.bias")) {
+      parts.add(t.get("embeddings." + n));
+    }
+    for (int l = 0; l < 2; l++) {
+      String p = "encoder.layer." + l + ".";
+      for (String part : List.of("weight", "bias")) {
+        for (String qkv : List.of("q", "k", "v")) {
+          parts.add(t.get(p + "attention.attn." + qkv + "." + part));
+        }
+      }
+      for (String n : List.of("attention.attn.o", "intermediate.dense", "output.dense",
+          "attention.LayerNorm", "output.LayerNorm")) {
+        parts.add(t.get(p + n + ".weight"));
+        parts.add(t.get(p + n + ".bias"));
+      }
+    }
+    parts.add(t.get("encoder.relative_attention_bias.weight"));
+    assertEquals(4 + 2 * 16 + 1, parts.stream().filter(java.util.Objects::nonNull).count(),
+        "every tensor of the file, once");
+    assertEquals(t.size(), parts.size());
+    String before = ModelLoader.load(dir.toString()).identity().weightsSha256();
+    assertEquals(sha256(parts), before, "the parameters, the relative bias table last");
+
+    byte[] file = Files.readAllBytes(weights);
+    file[dataStart(weights, "encoder.relative_attention_bias.weight") + 4 * 37] ^= 1;
+    Files.write(weights, file);
+    assertNotEquals(before, ModelLoader.load(dir.toString()).identity().weightsSha256(),
+        "one bit of one bucket's bias changes the identity");
+  }
 }
