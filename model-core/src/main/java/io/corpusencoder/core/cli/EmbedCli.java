@@ -119,7 +119,7 @@ public final class EmbedCli {
   }
 
   /** Runs the tool; returns the exit status (0 all records encoded, 1 some failed). */
-  static int run(String[] args) throws IOException {
+  public static int run(String[] args) throws IOException {
     Options o = parse(args);
     if (o.help()) {
       System.out.print(usage());

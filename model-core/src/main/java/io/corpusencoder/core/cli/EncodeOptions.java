@@ -22,11 +22,13 @@ public final class EncodeOptions {
       "tokens shared by consecutive chunks of a long text (overlap)",
       OptionSpec::isNonNegativeInt, "a non-negative integer");
   public static final OptionSpec LONG_TEXT = choice("long-text", D.longText().optionValue(),
-      "texts longer than max-length: chunk (every token encoded, in chunks of max-length; the "
-          + "text's vector is the normalized mean of theirs) | truncate (the first max-length "
-          + "tokens, flagged truncated)", "chunk", "truncate");
+      "texts longer than max-length: chunk (every token encoded, in chunks of max-length: a row "
+          + "per chunk in the job, their mean as the text's vector in embed.sh and the "
+          + "Transformer) | truncate (the first max-length tokens only, flagged truncated)",
+      "chunk", "truncate");
   public static final OptionSpec DOC_VECTOR = bool("doc-vector", String.valueOf(D.docVector()),
-      "also write one document row (chunk -1): the normalized mean of its chunks' vectors");
+      "also write one document row (chunk -1): the mean of its chunks' vectors, L2-normalized "
+          + "when normalize is on (a one-chunk text's is its chunk's vector)");
   public static final OptionSpec POOLING = choice("pooling", D.pooling(), "mean | cls | max | "
       + "model (the model's own)", "mean", "cls", "max", "model");
   public static final OptionSpec NORMALIZE = choice("normalize", D.normalize(), "L2-normalize "

@@ -20,8 +20,13 @@ public final class EmbeddingMetadata {
    * Boolean. {@code version}: the build's version (the caller reads it; model-core has none).
    */
   public static Map<String, Object> fields(RecordEncoder encoder, String version) {
-    EmbeddingModel m = encoder.model();
-    EncodeSettings s = encoder.settings();
+    return fields(encoder.model(), encoder.settings(), version);
+  }
+
+  /** As {@link #fields(RecordEncoder, String)}, for {@code model} with settings {@code s}. */
+  public static Map<String, Object> fields(EmbeddingModel model, EncodeSettings s,
+      String version) {
+    EmbeddingModel m = s.resolve(model); // as the encoder sees it (no-op when resolved already)
     Map<String, Object> r = new LinkedHashMap<>(m.identity().fields());
     r.put("dimension", (long) m.dimension());
     r.put("pooling", m.pooling().name().toLowerCase(Locale.ROOT));

@@ -9,13 +9,13 @@ import java.util.Properties;
  * Corpus Encoder's version, from corpus-encoder.properties (filled by Maven's resource filtering).
  * Every output's footer carries it, so a build without it fails instead of writing "unknown".
  */
-final class BuildVersion {
+public final class BuildVersion {
   static final String RESOURCE = "/corpus-encoder.properties";
 
   private BuildVersion() {}
 
   /** The version of the classes this JVM runs. */
-  static String current() {
+  public static String current() {
     try (InputStream in = BuildVersion.class.getResourceAsStream(RESOURCE)) {
       return read(in, RESOURCE);
     } catch (IOException e) {

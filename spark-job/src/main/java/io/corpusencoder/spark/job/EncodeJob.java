@@ -7,14 +7,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.corpusencoder.core.batch.Chunker;
+import io.corpusencoder.core.embed.EmbeddingMetadata;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelIdentity;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.embed.TextRepair;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.math.Ops;
-import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.spark.commit.ResumeModelCheck;
 import io.corpusencoder.spark.commit.SliceLog;
 import io.corpusencoder.spark.commit.SliceWriter;
@@ -152,23 +151,7 @@ public final class EncodeJob {
     ModelLoader.Loaded parts = ModelLoader.loadParts(o.get("model"));
     // model-core logs through java.util.logging, which Spark's log4j output does not show.
     for (String note : parts.notes()) LOG.warn("model {}: {}", o.get("model"), note);
-    EmbeddingModel m = parts.toModel();
-    if (!o.get("pooling").equals("model")) m = m.withPooling(Pooling.parse(o.get("pooling"), "--pooling"));
-    if (!o.get("normalize").equals("model")) m = m.withNormalize(o.getBool("normalize"));
-    if (!o.get("max-length").equals("model")) {
-      int max = o.getInt("max-length");
-      int limit = m.encoder().config().maxLength();
-      if (max > limit || max <= m.tokenizer().numSpecialTokens()) {
-        throw new IllegalArgumentException("--max-length " + max + " is outside what model "
-            + m.name() + " takes: " + (m.tokenizer().numSpecialTokens() + 1) + " to " + limit);
-      }
-      m = m.withMaxLength(max);
-    }
-    try {
-      new Chunker(m.tokenizer(), m.maxLength(), o.getInt("stride"), false);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--stride: " + e.getMessage(), e);
-    }
+    EmbeddingModel m = o.encodeSettings().resolve(parts.toModel());
     return new Prepared(m, System.nanoTime() - t0, parts.notes());
   }
 
@@ -207,7 +190,8 @@ public final class EncodeJob {
     List<String> keep = o.getList("keep-columns");
     StructType outSchema = OutputSchema.build(records.schema(), keep,
         o.get("embedding-type").equals("vector"), o.getBool("token-vectors"),
-        OutputSchema.embeddingMetadata(model, o, version));
+        OutputSchema.embeddingMetadata(EmbeddingMetadata.fields(model, o.encodeSettings(),
+            version)));
 
     long t0 = System.nanoTime();
     Row counts = records.agg(count(lit(1)),
@@ -279,10 +263,8 @@ public final class EncodeJob {
         scala.reflect.ClassTag$.MODULE$.apply(EmbeddingModel.class));
     long broadcastEpochMillis = System.currentTimeMillis();
     double broadcastSeconds = (System.nanoTime() - tb) / 1e9;
-    PartitionEncoder.Settings settings = new PartitionEncoder.Settings(model.maxLength(),
-        o.getInt("stride"), o.get("long-text").equals("truncate"), o.getBool("doc-vector"),
-        o.getBool("token-vectors"), o.get("embedding-type").equals("vector"),
-        o.getInt("batch-size"), o.getInt("batch-tokens"), o.getInt("sort-window"), keep.size());
+    PartitionEncoder.Settings settings = new PartitionEncoder.Settings(o.encodeSettings(),
+        o.get("embedding-type").equals("vector"), keep.size());
     SliceWriter writer = new SliceWriter(spark, work, records.schema(), outSchema, bModel,
         settings, o.get("output-format"), bad > 0, log);
 
@@ -391,7 +373,7 @@ public final class EncodeJob {
     r.fields.put("model_notes", p.modelNotes());
     r.fields.put("warnings", warnings);
     for (String w : warnings) System.err.println("corpus-encoder: WARNING: " + w);
-    r.fields.put("model", OutputSchema.asMap(model, o, version));
+    r.fields.put("model", EmbeddingMetadata.fields(model, o.encodeSettings(), version));
     r.fields.put("blas", Blas.implementation());
     r.fields.put("simd", Ops.simd());
     r.fields.put("spark", Map.of("version", spark.version(), "master", sc.master(),

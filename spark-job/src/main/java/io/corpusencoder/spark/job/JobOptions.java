@@ -6,7 +6,9 @@ import static io.corpusencoder.core.cli.OptionSpec.choice;
 import static io.corpusencoder.core.cli.OptionSpec.text;
 
 import io.corpusencoder.core.cli.CommandLine;
+import io.corpusencoder.core.cli.EncodeOptions;
 import io.corpusencoder.core.cli.OptionSpec;
+import io.corpusencoder.core.embed.EncodeSettings;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -50,29 +52,18 @@ public final class JobOptions implements Serializable {
       text("id-column", "id", "column holding record ids; records without one get a derived id"),
       text("text-column", "text", "column holding the text to encode"),
       text("keep-columns", "", "comma-separated input columns copied to every output row"),
-      checked("max-length", "model", "tokens per chunk, special tokens included (model = the "
-          + "model's own)", s -> s.equals("model") || OptionSpec.isPositiveInt(s),
-          "model or a positive integer"),
-      checked("stride", "0", "tokens shared by consecutive chunks of a long text (overlap)",
-          OptionSpec::isNonNegativeInt, "a non-negative integer"),
-      choice("long-text", "chunk", "texts longer than max-length: chunk (every chunk a row) | "
-          + "truncate (one row, flagged truncated)", "chunk", "truncate"),
-      bool("doc-vector", "false", "also write one document row (chunk -1): the normalized mean "
-          + "of its chunks' vectors"),
-      choice("pooling", "model", "mean | cls | max | model (the model's own)", "mean", "cls",
-          "max", "model"),
-      choice("normalize", "model", "L2-normalize embeddings: true | false | model", "true",
-          "false", "model").withBare("true"),
-      bool("token-vectors", "false", "also write token ids, tokens, offsets and one vector per "
-          + "token"),
+      EncodeOptions.MAX_LENGTH,
+      EncodeOptions.STRIDE,
+      EncodeOptions.LONG_TEXT,
+      EncodeOptions.DOC_VECTOR,
+      EncodeOptions.POOLING,
+      EncodeOptions.NORMALIZE,
+      EncodeOptions.TOKEN_VECTORS,
       choice("embedding-type", "array", "embedding column type: array (array<float>) | vector "
           + "(Spark ML vector)", "array", "vector"),
-      checked("batch-size", "64", "texts (chunks) per forward pass at most",
-          OptionSpec::isPositiveInt, "a positive integer"),
-      checked("batch-tokens", "4096", "real tokens per forward pass at most",
-          OptionSpec::isPositiveInt, "a positive integer"),
-      checked("sort-window", "1024", "texts buffered per task and sorted by length before "
-          + "batching", OptionSpec::isPositiveInt, "a positive integer"),
+      EncodeOptions.BATCH_SIZE,
+      EncodeOptions.BATCH_TOKENS,
+      EncodeOptions.SORT_WINDOW,
       checked("partitions", "0", "repartition the input into N work partitions (0 = sized by "
           + "the work, see --slice-seconds)", OptionSpec::isNonNegativeInt,
           "a non-negative integer"),
@@ -223,6 +214,11 @@ public final class JobOptions implements Serializable {
       if (c == '}' && --depth < 0) return false;
     }
     return depth == 0;
+  }
+
+  /** The encoding settings among these options (the model-core model every door shares). */
+  public EncodeSettings encodeSettings() {
+    return EncodeOptions.settings(this::get);
   }
 
   /** Every resolved option, for the report. */

@@ -1,9 +1,5 @@
 package io.corpusencoder.spark.job;
 
-import io.corpusencoder.core.embed.EmbeddingModel;
-import io.corpusencoder.core.embed.ModelIdentity;
-import io.corpusencoder.core.math.Ops;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -58,41 +54,15 @@ public final class OutputSchema {
     return s;
   }
 
-  /**
-   * The model's identity (name, weights' and tokenizer's sha256), dimension, pooling,
-   * normalization, lengths, version.
-   */
-  public static Metadata embeddingMetadata(EmbeddingModel m, JobOptions o, String version) {
-    MetadataBuilder b = identityMetadata(m.identity())
-        .putLong("dimension", m.dimension())
-        .putString("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT))
-        .putBoolean("normalize", m.normalize())
-        .putLong("max_length", m.maxLength())
-        .putLong("stride", o.getInt("stride"))
-        .putString("long_text", o.get("long-text"))
-        .putString("corpus_encoder_version", version)
-        .putLong("numerics_revision", Ops.NUMERICS_REVISION);
-    return b.build();
-  }
-
-  /** {model, weights_sha256, tokenizer_sha256} as field metadata (the job's and TextEncoder's). */
-  public static MetadataBuilder identityMetadata(ModelIdentity id) {
+  /** {@link io.corpusencoder.core.embed.EmbeddingMetadata}'s fields as Spark field metadata. */
+  public static Metadata embeddingMetadata(Map<String, Object> fields) {
     MetadataBuilder b = new MetadataBuilder();
-    id.fields().forEach(b::putString);
-    return b;
-  }
-
-  /** The metadata as a plain map, for the report. */
-  public static Map<String, Object> asMap(EmbeddingModel m, JobOptions o, String version) {
-    Map<String, Object> r = new LinkedHashMap<>(m.identity().fields());
-    r.put("dimension", m.dimension());
-    r.put("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT));
-    r.put("normalize", m.normalize());
-    r.put("max_length", m.maxLength());
-    r.put("stride", o.getInt("stride"));
-    r.put("long_text", o.get("long-text"));
-    r.put("corpus_encoder_version", version);
-    r.put("numerics_revision", Ops.NUMERICS_REVISION);
-    return r;
+    fields.forEach((k, v) -> {
+      if (v instanceof String str) b.putString(k, str);
+      else if (v instanceof Boolean bool) b.putBoolean(k, bool);
+      else if (v instanceof Long n) b.putLong(k, n);
+      else throw new IllegalArgumentException("metadata field " + k + ": " + v.getClass());
+    });
+    return b.build();
   }
 }

@@ -1,11 +1,12 @@
 package io.corpusencoder.spark.job;
 
 import io.corpusencoder.core.batch.Chunk;
-import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.Embedding;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.EncodeSettings;
+import io.corpusencoder.core.embed.EncodedText;
+import io.corpusencoder.core.embed.RecordEncoder;
 import io.corpusencoder.core.embed.TextRepair;
-import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.tokenize.Encoding;
 import io.corpusencoder.core.tokenize.Vocab;
 import java.util.ArrayDeque;
@@ -28,10 +29,9 @@ import org.apache.spark.sql.RowFactory;
 public final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
-  /** What the task needs besides the model; all plain values. */
-  public record Settings(int maxLength, int stride, boolean truncate, boolean docVector,
-      boolean tokenVectors, boolean vectorType, int batchSize, int batchTokens, int sortWindow,
-      int keepColumns) implements java.io.Serializable {}
+  /** What the task needs besides the model: the encoding settings and the output's shape. */
+  public record Settings(EncodeSettings encode, boolean vectorType, int keepColumns)
+      implements java.io.Serializable {}
 
   private final Broadcast<EmbeddingModel> model;
   private final Settings s;
@@ -57,8 +57,7 @@ public final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
     EmbeddingModel shared = model.value(); // the first task of an executor fetches it
     long fetchNanos = System.nanoTime() - fetchStart;
     long arrivedEpochMillis = System.currentTimeMillis();
-    EmbeddingModel m = shared.withMaxLength(s.maxLength());
-    Chunker chunker = new Chunker(m.tokenizer(), s.maxLength(), s.stride(), s.truncate());
+    RecordEncoder encoder = new RecordEncoder(shared, s.encode());
     long taskStart = System.nanoTime();
     long[] taskTexts = {0};
     long[] taskTokens = {0};
@@ -94,81 +93,65 @@ public final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
 
       private void encodeWindow() {
         List<Row> records = new ArrayList<>();
-        List<String> repairs = new ArrayList<>();
-        List<List<Chunk>> chunksPerRecord = new ArrayList<>();
-        List<Encoding> encodings = new ArrayList<>();
-        long t0 = System.nanoTime();
-        while (records.size() < s.sortWindow() && input.hasNext()) {
+        List<String> texts = new ArrayList<>();
+        while (records.size() < s.encode().sortWindow() && input.hasNext()) {
           Row r = input.next();
-          // The rule of every door. The reader repaired what Spark strings cannot hold (lone
-          // surrogates) and saw the bytes; here it is a no-op kept so no path can skip it.
-          TextRepair.Repaired t = TextRepair.repair(r.getString(1));
-          List<Chunk> chunks = chunker.chunk(t.text());
           records.add(r);
-          repairs.add(TextRepair.combine(r.getString(5), t.reason()));
-          chunksPerRecord.add(chunks);
-          for (Chunk c : chunks) encodings.add(c.encoding());
+          // A source's null text is an empty record here (flagged empty), as it always was.
+          texts.add(r.isNullAt(1) ? "" : r.getString(1));
         }
-        long t1 = System.nanoTime();
-        List<int[]> batches =
-            EmbeddingModel.lengthSortedBatches(encodings, s.batchTokens(), s.batchSize());
-        List<Embedding> embs =
-            m.embedBatches(encodings, batches, s.tokenVectors(), s.tokenVectors(), null);
-        long t2 = System.nanoTime();
-        int k = 0;
-        long tokens = 0;
+        // The reader repaired what Spark strings cannot hold (lone surrogates) and saw the
+        // bytes; the encoder's TextRepair is a no-op here, kept so no path can skip it.
+        RecordEncoder.Window w = encoder.encode(texts);
+        EncodeSettings e = s.encode();
         for (int i = 0; i < records.size(); i++) {
           Row r = records.get(i);
-          String text = r.isNullAt(1) ? null : r.getString(1);
-          String repaired = repairs.get(i);
-          List<Chunk> chunks = chunksPerRecord.get(i);
-          boolean empty = chunks.size() == 1 && chunks.get(0).encoding().length()
-              == m.tokenizer().numSpecialTokens();
-          float[] docSum = s.docVector() ? new float[m.dimension()] : null;
-          int docTokens = 0;
-          for (Chunk c : chunks) {
-            Embedding e = embs.get(k++);
-            tokens += e.nTokens();
-            docTokens += e.nTokens();
-            if (docSum != null) for (int d = 0; d < docSum.length; d++) docSum[d] += e.vector()[d];
-            ready.add(row(r, c.index(), c.start(), c.end(), e.vector(), e.nTokens(),
-                c.encoding().truncated(), empty, repaired, c.encoding(), e,
-                m.tokenizer().vocab()));
+          EncodedText t = w.texts().get(i);
+          if (t.failed()) {
+            throw new IllegalStateException("record " + r.getString(0) + ": " + t.error());
           }
-          if (docSum != null) {
-            for (int d = 0; d < docSum.length; d++) docSum[d] /= chunks.size();
-            Ops.l2NormalizeInPlace(docSum, 0, docSum.length);
-            ready.add(row(r, -1, 0, text == null ? 0 : text.length(), docSum, docTokens,
-                false, empty, repaired, null, null, null));
+          String repaired = TextRepair.combine(r.getString(5), t.textRepaired());
+          for (EncodedText.ChunkVector cv : t.chunks()) {
+            Chunk c = cv.chunk();
+            ready.add(row(r, c.index(), c.start(), c.end(), cv.embedding().vector(),
+                cv.embedding().nTokens(), c.encoding().truncated(), t.empty(), repaired,
+                c.encoding(), cv.embedding(), encoder.model().tokenizer().vocab()));
           }
-          if (empty) metrics.emptyTexts.add(1);
-          if (chunks.get(0).encoding().truncated()) metrics.truncatedTexts.add(1);
+          if (e.docVector()) {
+            ready.add(row(r, -1, 0, texts.get(i).length(), t.vector(), t.nTokens(), false,
+                t.empty(), repaired, null, null, null));
+          }
+          if (t.empty()) metrics.emptyTexts.add(1);
+          if (t.truncated()) metrics.truncatedTexts.add(1);
           if (repaired != null) {
             metrics.repairedTexts.add(1);
             if (repaired.contains(TextRepair.INVALID_UTF8)) metrics.repairedInvalidUtf8.add(1);
             if (repaired.contains(TextRepair.LONE_SURROGATE)) metrics.repairedLoneSurrogate.add(1);
           }
         }
+        long tokens = w.tokens();
+        int batchCount = w.batches();
+        int chunkCount = w.chunks();
         metrics.texts.add(records.size());
-        metrics.chunks.add(encodings.size());
+        metrics.chunks.add(chunkCount);
         metrics.rows.add(ready.size());
         metrics.realTokens.add(tokens);
-        metrics.tokenizeNanos.add(t1 - t0);
-        metrics.encodeNanos.add(t2 - t1);
-        metrics.batches.add(batches.size());
+        metrics.tokenizeNanos.add(w.tokenizeNanos());
+        metrics.encodeNanos.add(w.encodeNanos());
+        metrics.batches.add(batchCount);
         taskTexts[0] += records.size();
         taskTokens[0] += tokens;
-        taskEncode[0] += t2 - t1;
-        taskTokenize[0] += t1 - t0;
-        taskBatches[0] += batches.size();
-        taskChunks[0] += encodings.size();
+        taskEncode[0] += w.encodeNanos();
+        taskTokenize[0] += w.tokenizeNanos();
+        taskBatches[0] += batchCount;
+        taskChunks[0] += chunkCount;
       }
     };
   }
 
   private Row row(Row in, int chunk, int start, int end, float[] vector, int nTokens,
       boolean truncated, boolean empty, String repaired, Encoding enc, Embedding e, Vocab vocab) {
-    int tokenCols = s.tokenVectors() ? 5 : 0;
+    int tokenCols = s.encode().tokenVectors() ? 5 : 0;
     Object[] v = new Object[9 + tokenCols + s.keepColumns()];
     v[0] = in.getString(0);
     v[1] = chunk;

@@ -1,14 +1,16 @@
 package io.corpusencoder.spark.ml;
 
-import io.corpusencoder.core.embed.Embedding;
+import io.corpusencoder.core.embed.EmbeddingMetadata;
 import io.corpusencoder.core.embed.EmbeddingModel;
-import io.corpusencoder.core.embed.TextRepair;
-import io.corpusencoder.core.pool.Pooling;
-import io.corpusencoder.core.tokenize.Encoding;
+import io.corpusencoder.core.embed.EncodeSettings;
+import io.corpusencoder.core.embed.EncodedText;
+import io.corpusencoder.core.embed.RecordEncoder;
+import io.corpusencoder.spark.job.BuildVersion;
 import io.corpusencoder.spark.job.OutputSchema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -32,14 +34,18 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A Spark ML Transformer that appends an embedding column (array&lt;float&gt;) for a text column,
- * with the same encoder as the job (texts longer than maxLength are truncated; null texts get the
- * empty text's vector). Saved and loaded with its Pipeline (DefaultParamsWritable); the model is
- * referenced by name or path, and loaded on the driver when the Transformer runs. Texts go through
- * {@link TextRepair} as in every door; a Spark string column cannot hold what it repairs (Spark
- * decoded its bytes and turns lone surrogates into '?'), so here it changes nothing.
+ * through the job's own encoder ({@link RecordEncoder}) with the job's settings and defaults
+ * ({@link EncodeSettings}): a text longer than maxLength is encoded in chunks and gets the mean
+ * of their vectors, L2-normalized when the model normalizes (longText=truncate keeps its first
+ * window), so a row's vector is the bits of the job's --doc-vector row and of scripts/embed.sh.
+ * Optional columns give each row's n_tokens, truncated and error reason; a row the encoder
+ * cannot take (a null text) gets a null vector and its reason, never a failed task. Saved and
+ * loaded with its Pipeline (DefaultParamsWritable); the model is referenced by name or path and
+ * loaded on the driver when the Transformer runs.
  */
 public class TextEncoder extends Transformer implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
+  private static final EncodeSettings D = EncodeSettings.DEFAULTS;
 
   private final String uid;
   private final Param<String> inputCol;
@@ -48,8 +54,14 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
   private final Param<String> pooling;
   private final Param<String> normalize;
   private final IntParam maxLength;
+  private final IntParam stride;
+  private final Param<String> longText;
   private final IntParam batchSize;
   private final IntParam batchTokens;
+  private final IntParam sortWindow;
+  private final Param<String> nTokensCol;
+  private final Param<String> truncatedCol;
+  private final Param<String> errorCol;
 
   public TextEncoder() {
     this(Identifiable$.MODULE$.randomUID("textEncoder"));
@@ -64,19 +76,39 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
         ParamValidators.inArray(new String[] {"mean", "cls", "max", "model"}));
     normalize = new Param<>(this, "normalize", "true | false | model",
         ParamValidators.inArray(new String[] {"true", "false", "model"}));
-    maxLength = new IntParam(this, "maxLength", "tokens per text (0 = the model's)",
+    maxLength = new IntParam(this, "maxLength", "tokens per chunk, special tokens included "
+        + "(0 = the model's)", ParamValidators.gtEq(0));
+    stride = new IntParam(this, "stride", "tokens shared by consecutive chunks of a long text",
         ParamValidators.gtEq(0));
-    batchSize = new IntParam(this, "batchSize", "texts per forward pass", ParamValidators.gtEq(1));
-    batchTokens = new IntParam(this, "batchTokens", "real tokens per forward pass",
+    longText = new Param<>(this, "longText", "texts longer than maxLength: chunk (the mean of "
+        + "their chunks' vectors) | truncate (the first window, flagged truncated)",
+        ParamValidators.inArray(new String[] {"chunk", "truncate"}));
+    batchSize = new IntParam(this, "batchSize", "texts (chunks) per forward pass at most",
         ParamValidators.gtEq(1));
+    batchTokens = new IntParam(this, "batchTokens", "real tokens per forward pass at most",
+        ParamValidators.gtEq(1));
+    sortWindow = new IntParam(this, "sortWindow", "rows buffered per task and sorted by length "
+        + "before batching", ParamValidators.gtEq(1));
+    nTokensCol = new Param<>(this, "nTokensCol", "column for the tokens the model saw over all "
+        + "chunks, special tokens included (empty: none)");
+    truncatedCol = new Param<>(this, "truncatedCol", "column saying whether the text was cut "
+        + "(longText=truncate only; empty: none)");
+    errorCol = new Param<>(this, "errorCol", "column for why a row got no vector (null when it "
+        + "got one; empty: none)");
     setDefault(inputCol, "text");
     setDefault(outputCol, "embedding");
     setDefault(model, "all-minilm-l6-v2");
-    setDefault(pooling, "model");
-    setDefault(normalize, "model");
-    setDefault(maxLength, 0);
-    setDefault(batchSize, 64);
-    setDefault(batchTokens, 4096);
+    setDefault(pooling, D.pooling());
+    setDefault(normalize, D.normalize());
+    setDefault(maxLength, D.maxLength());
+    setDefault(stride, D.stride());
+    setDefault(longText, D.longText().optionValue());
+    setDefault(batchSize, D.batchSize());
+    setDefault(batchTokens, D.batchTokens());
+    setDefault(sortWindow, D.sortWindow());
+    setDefault(nTokensCol, "");
+    setDefault(truncatedCol, "");
+    setDefault(errorCol, "");
   }
 
   @Override
@@ -108,12 +140,36 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     return maxLength;
   }
 
+  public IntParam stride() {
+    return stride;
+  }
+
+  public Param<String> longText() {
+    return longText;
+  }
+
   public IntParam batchSize() {
     return batchSize;
   }
 
   public IntParam batchTokens() {
     return batchTokens;
+  }
+
+  public IntParam sortWindow() {
+    return sortWindow;
+  }
+
+  public Param<String> nTokensCol() {
+    return nTokensCol;
+  }
+
+  public Param<String> truncatedCol() {
+    return truncatedCol;
+  }
+
+  public Param<String> errorCol() {
+    return errorCol;
   }
 
   public TextEncoder setInputCol(String v) {
@@ -146,6 +202,16 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     return this;
   }
 
+  public TextEncoder setStride(int v) {
+    set(stride, v);
+    return this;
+  }
+
+  public TextEncoder setLongText(String v) {
+    set(longText, v);
+    return this;
+  }
+
   public TextEncoder setBatchSize(int v) {
     set(batchSize, v);
     return this;
@@ -156,53 +222,128 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     return this;
   }
 
+  public TextEncoder setSortWindow(int v) {
+    set(sortWindow, v);
+    return this;
+  }
+
+  public TextEncoder setNTokensCol(String v) {
+    set(nTokensCol, v);
+    return this;
+  }
+
+  public TextEncoder setTruncatedCol(String v) {
+    set(truncatedCol, v);
+    return this;
+  }
+
+  public TextEncoder setErrorCol(String v) {
+    set(errorCol, v);
+    return this;
+  }
+
+  /** The encoding settings these Params give (the job's options, camelCased). */
+  public EncodeSettings encodeSettings() {
+    return D.withPooling($(pooling)).withNormalize($(normalize))
+        .withMaxLength((Integer) $(maxLength)).withStride((Integer) $(stride))
+        .withLongText(EncodeSettings.LongText.parse($(longText), "TextEncoder longText"))
+        .withBatchSize((Integer) $(batchSize)).withBatchTokens((Integer) $(batchTokens))
+        .withSortWindow((Integer) $(sortWindow));
+  }
+
+  /** The columns this adds: outputCol, then those of nTokensCol, truncatedCol, errorCol set. */
+  private List<StructField> addedFields() {
+    List<StructField> f = new ArrayList<>();
+    f.add(new StructField($(outputCol), new ArrayType(DataTypes.FloatType, false), true,
+        new MetadataBuilder().putString("model", $(model)).build()));
+    if (!$(nTokensCol).isEmpty()) {
+      f.add(new StructField($(nTokensCol), DataTypes.IntegerType, true,
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+    if (!$(truncatedCol).isEmpty()) {
+      f.add(new StructField($(truncatedCol), DataTypes.BooleanType, true,
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+    if (!$(errorCol).isEmpty()) {
+      f.add(new StructField($(errorCol), DataTypes.StringType, true,
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+    return f;
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
     String in = $(inputCol);
-    String out = $(outputCol);
-    if (!List.of(schema.fieldNames()).contains(in)) {
+    List<String> columns = List.of(schema.fieldNames());
+    if (!columns.contains(in)) {
       throw new IllegalArgumentException("TextEncoder inputCol \"" + in + "\" is not a column; "
-          + "columns are " + List.of(schema.fieldNames()));
+          + "columns are " + columns);
     }
     if (!schema.apply(in).dataType().equals(DataTypes.StringType)) {
       throw new IllegalArgumentException("TextEncoder inputCol \"" + in + "\" has type "
           + schema.apply(in).dataType().simpleString() + "; expected string");
     }
-    if (List.of(schema.fieldNames()).contains(out)) {
-      throw new IllegalArgumentException("TextEncoder outputCol \"" + out + "\" already exists");
+    List<String> added = new ArrayList<>();
+    for (Param<String> p : List.of(outputCol, nTokensCol, truncatedCol, errorCol)) {
+      String name = $(p);
+      if (name.isEmpty()) continue;
+      if (columns.contains(name)) {
+        throw new IllegalArgumentException("TextEncoder " + p.name() + " \"" + name
+            + "\" already exists");
+      }
+      if (added.contains(name)) {
+        throw new IllegalArgumentException("TextEncoder " + p.name() + " \"" + name + "\" is also "
+            + "another column this adds");
+      }
+      added.add(name);
     }
-    return schema.add(new StructField(out, new ArrayType(DataTypes.FloatType, false), false,
-        new MetadataBuilder().putString("model", $(model)).build()));
+    if ($(outputCol).isEmpty()) {
+      throw new IllegalArgumentException("TextEncoder outputCol is empty; expected a column name");
+    }
+    StructType out = schema;
+    for (StructField f : addedFields()) out = out.add(f);
+    return out;
   }
 
-  /** The configured model (see {@link DriverModels} for how long it stays loaded). */
+  /** The configured model, resolved (see {@link DriverModels} for how long it stays loaded). */
   EmbeddingModel resolvedModel() {
-    EmbeddingModel m = DriverModels.load($(model));
-    if (!$(pooling).equals("model")) m = m.withPooling(Pooling.parse($(pooling), "pooling"));
-    if (!$(normalize).equals("model")) m = m.withNormalize(Boolean.parseBoolean($(normalize)));
-    if ((Integer) $(maxLength) > 0) m = m.withMaxLength((Integer) $(maxLength));
-    return m;
+    return encodeSettings().resolve(DriverModels.load($(model)), n -> "TextEncoder "
+        + camelCase(n));
+  }
+
+  private static String camelCase(String option) {
+    StringBuilder b = new StringBuilder();
+    boolean up = false;
+    for (char c : option.toCharArray()) {
+      if (c == '-') {
+        up = true;
+      } else {
+        b.append(up ? Character.toUpperCase(c) : c);
+        up = false;
+      }
+    }
+    return b.toString();
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outSchema = transformSchema(dataset.schema());
     EmbeddingModel m = resolvedModel();
-    StructField f = outSchema.apply($(outputCol));
+    EncodeSettings settings = encodeSettings();
+    String out = $(outputCol);
+    var md = OutputSchema.embeddingMetadata(
+        EmbeddingMetadata.fields(m, settings, BuildVersion.current()));
     outSchema = new StructType(java.util.Arrays.stream(outSchema.fields())
-        .map(x -> x.name().equals(f.name()) ? new StructField(f.name(), f.dataType(), false,
-            OutputSchema.identityMetadata(m.identity()).putLong("dimension", m.dimension())
-                .putString("pooling", m.pooling().name().toLowerCase(java.util.Locale.ROOT))
-                .putBoolean("normalize", m.normalize()).putLong("max_length", m.maxLength())
-                .build()) : x)
+        .map(x -> x.name().equals(out) ? new StructField(out, x.dataType(), true, md) : x)
         .toArray(StructField[]::new));
     Broadcast<EmbeddingModel> b =
         DriverModels.broadcast(dataset.sparkSession().sparkContext(), m);
     int col = dataset.schema().fieldIndex($(inputCol));
     return dataset.toDF().mapPartitions(
-            new AppendEmbedding(b, col, (Integer) $(batchSize), (Integer) $(batchTokens)),
+            new AppendEmbedding(b, settings, col, !$(nTokensCol).isEmpty(),
+                !$(truncatedCol).isEmpty(), !$(errorCol).isEmpty()),
             Encoders.row(outSchema))
-        .withMetadata($(outputCol), outSchema.apply($(outputCol)).metadata());
+        .withMetadata(out, md);
   }
 
   @Override
@@ -218,25 +359,52 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     return read().load(path);
   }
 
-  /** Appends each row's embedding, a window of rows at a time. */
+  /**
+   * Each text's result from {@code encode} over the whole window; when the window fails as a
+   * whole, each text is encoded alone, so only the texts that fail get an error (their reason:
+   * the exception's class and message) and the task goes on.
+   */
+  static List<EncodedText> encodeOrIsolate(Function<List<String>, List<EncodedText>> encode,
+      List<String> texts) {
+    try {
+      return encode.apply(texts);
+    } catch (RuntimeException whole) {
+      List<EncodedText> out = new ArrayList<>(texts.size());
+      for (String t : texts) {
+        try {
+          out.add(encode.apply(java.util.Collections.singletonList(t)).get(0));
+        } catch (RuntimeException e) {
+          out.add(new EncodedText(List.of(), null, 0, false, false, null,
+              e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Appends each row's vector (and the optional columns), a sort window of rows at a time. */
   static final class AppendEmbedding implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
-    private static final int WINDOW = 1024;
     private final Broadcast<EmbeddingModel> model;
+    private final EncodeSettings settings;
     private final int col;
-    private final int batchSize;
-    private final int batchTokens;
+    private final boolean nTokens;
+    private final boolean truncated;
+    private final boolean error;
 
-    AppendEmbedding(Broadcast<EmbeddingModel> model, int col, int batchSize, int batchTokens) {
+    AppendEmbedding(Broadcast<EmbeddingModel> model, EncodeSettings settings, int col,
+        boolean nTokens, boolean truncated, boolean error) {
       this.model = model;
+      this.settings = settings;
       this.col = col;
-      this.batchSize = batchSize;
-      this.batchTokens = batchTokens;
+      this.nTokens = nTokens;
+      this.truncated = truncated;
+      this.error = error;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-      EmbeddingModel m = model.value();
+      RecordEncoder encoder = new RecordEncoder(model.value(), settings);
       return new Iterator<>() {
         private Iterator<Row> ready = java.util.Collections.emptyIterator();
 
@@ -254,27 +422,37 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
 
         private Iterator<Row> window() {
           List<Row> rows = new ArrayList<>();
-          List<Encoding> enc = new ArrayList<>();
-          while (rows.size() < WINDOW && input.hasNext()) {
+          List<String> texts = new ArrayList<>();
+          while (rows.size() < settings.sortWindow() && input.hasNext()) {
             Row r = input.next();
             rows.add(r);
-            enc.add(m.tokenize(r.isNullAt(col) ? "" : TextRepair.repair(r.getString(col)).text()));
+            // TextRepair runs in the encoder: a Spark string holds nothing it would change.
+            texts.add(r.isNullAt(col) ? null : r.getString(col));
           }
-          List<Embedding> e = m.embedEncodings(enc, false, false, null, batchTokens, batchSize);
+          List<EncodedText> e = encodeOrIsolate(t -> encoder.encode(t).texts(), texts);
           List<Row> out = new ArrayList<>(rows.size());
+          int extra = 1 + (nTokens ? 1 : 0) + (truncated ? 1 : 0) + (error ? 1 : 0);
           for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            Object[] v = new Object[r.size() + 1];
+            EncodedText t = e.get(i);
+            Object[] v = new Object[r.size() + extra];
             for (int k = 0; k < r.size(); k++) v[k] = r.get(k);
-            float[] vec = e.get(i).vector();
-            Float[] boxed = new Float[vec.length];
-            for (int k = 0; k < vec.length; k++) boxed[k] = vec[k];
-            v[r.size()] = boxed;
+            int k = r.size();
+            v[k++] = t.failed() ? null : boxed(t.vector());
+            if (nTokens) v[k++] = t.failed() ? null : t.nTokens();
+            if (truncated) v[k++] = t.failed() ? null : t.truncated();
+            if (error) v[k] = t.error();
             out.add(RowFactory.create(v));
           }
           return out.iterator();
         }
       };
+    }
+
+    private static Float[] boxed(float[] vec) {
+      Float[] b = new Float[vec.length];
+      for (int k = 0; k < vec.length; k++) b[k] = vec[k];
+      return b;
     }
   }
 }
