@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Makes the tiny XLM-RoBERTa and MPNet fixtures of issue 14 and their PyTorch reference outputs.
+"""Makes the tiny XLM-RoBERTa, MPNet and ModernBERT fixtures of issue 14 and their PyTorch
+reference outputs.
 
 No package registry ships XLM-RoBERTa weights, and all-mpnet-base-v2 (which one does, see
 scripts/setup.sh) is 438 MB, so each family is also built here with the reference library itself,
@@ -14,6 +15,20 @@ from its published config's structure at a small size, with seeded random weight
       num_attention_heads=4, intermediate_size=128, max_position_embeddings=514,
       relative_attention_num_buckets=32, layer_norm_eps=1e-5))
       (all-mpnet-base-v2's config.json at hidden 64 / 2 layers)
+  modernbert-tiny: ModernBertModel(ModernBertConfig(vocab_size=8002, hidden_size=64,
+      num_hidden_layers=4, num_attention_heads=4, intermediate_size=96,
+      global_attn_every_n_layers=3, local_attention=128, global_rope_theta=160000.0,
+      local_rope_theta=10000.0, max_position_embeddings=8192, norm_eps=1e-5, norm_bias=False,
+      attention_bias=False, mlp_bias=False, hidden_activation="gelu", pad_token_id=1,
+      cls_token_id=0, sep_token_id=2), attn_implementation="eager")
+      (answerdotai/ModernBERT-base's config.json at hidden 64 / 4 layers / head size 16 /
+      intermediate 1.5 x hidden as there: layers 0 and 3 global with rotary base 160000, layers 1
+      and 2 local with base 10000, attending where |q - k| <= local_attention // 2 = 64, as
+      ModernBertModel._update_attention_mask builds the window; the 512-token texts below go far
+      past it. The reference is transformers' own ModernBertModel (eager attention: the
+      unpadded flash path needs a GPU); ModernBERT's real tokenizer is OLMo's BPE, not shipped by
+      any registry here, so this fixture uses the same Unigram tokenizer as the others: the
+      family's model is under test, not its tokenizer)
 
 Both use the XLM-R SentencePiece-Unigram fixture tokenizer (../resources/tokenize/
 unigram-xlmr-tokenizer.json, 8002 pieces, <s>=0 <pad>=1 </s>=2, the ids MPNet's and RoBERTa's
@@ -45,7 +60,7 @@ in float32 eval mode on CPU, one thread; the saved directory loaded back must gi
 
 Needs requirements.txt plus torch 2.8.0 (see requirements.txt).
 
-  python3 make_family_fixtures.py [--only xlmr-tiny|mpnet-tiny]
+  python3 make_family_fixtures.py [--only xlmr-tiny|mpnet-tiny|modernbert-tiny]
 """
 import argparse
 import gzip
@@ -57,8 +72,9 @@ import re
 import shutil
 
 import torch
-from transformers import (AutoModel, AutoTokenizer, MPNetConfig, MPNetModel,
-                          PreTrainedTokenizerFast, XLMRobertaConfig, XLMRobertaModel)
+from transformers import (AutoModel, AutoTokenizer, ModernBertConfig, ModernBertModel,
+                          MPNetConfig, MPNetModel, PreTrainedTokenizerFast, XLMRobertaConfig,
+                          XLMRobertaModel)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RES = os.path.normpath(os.path.join(HERE, "..", "resources"))
@@ -116,6 +132,32 @@ def make_mpnet(vocab_size):
                          hidden_act="gelu")
     torch.manual_seed(SEED + 1)
     return randomize(MPNetModel(config, add_pooling_layer=False), SEED + 1)
+
+
+def make_modernbert(vocab_size):
+    config = ModernBertConfig(vocab_size=vocab_size, hidden_size=64, num_hidden_layers=4,
+                              num_attention_heads=4, intermediate_size=96,
+                              global_attn_every_n_layers=3, local_attention=128,
+                              global_rope_theta=160000.0, local_rope_theta=10000.0,
+                              max_position_embeddings=8192, norm_eps=1e-5, norm_bias=False,
+                              attention_bias=False, mlp_bias=False, hidden_activation="gelu",
+                              pad_token_id=1, bos_token_id=0, eos_token_id=2, cls_token_id=0,
+                              sep_token_id=2, attn_implementation="eager")
+    torch.manual_seed(SEED + 2)
+    model = ModernBertModel(config)
+    # ModernBERT's names (norm gains "...norm.weight", no biases anywhere): the same scales as
+    # randomize's.
+    g = torch.Generator().manual_seed(SEED + 2)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("norm.weight"):
+                p.copy_(1 + 0.2 * torch.randn(p.shape, generator=g))
+            elif "embeddings" in name:
+                p.copy_(torch.randn(p.shape, generator=g))
+            else:
+                assert p.dim() == 2, name
+                p.copy_(1.5 / math.sqrt(p.shape[1]) * torch.randn(p.shape, generator=g))
+    return model.eval()
 
 
 def pick_texts(tok):
@@ -176,15 +218,15 @@ def write_sentence_transformers(out, dim):
         "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>"})
 
 
-def write_fixture(name, model, cls, tok, texts):
+def write_fixture(name, model, cls, tok, texts, **load_kwargs):
     out = os.path.join(RES, "models", name)
     if os.path.isdir(out):
         shutil.rmtree(out)
     model.save_pretrained(out, safe_serialization=True)
     shutil.copyfile(TOKENIZER, os.path.join(out, "tokenizer.json"))
     write_sentence_transformers(out, model.config.hidden_size)
-    again = cls.from_pretrained(out).eval()
-    assert type(AutoModel.from_pretrained(out)) is cls
+    again = cls.from_pretrained(out, **load_kwargs).eval()
+    assert type(AutoModel.from_pretrained(out, **load_kwargs)) is cls
     auto = AutoTokenizer.from_pretrained(out)
     n_trunc, n_tokens = 0, 0
     with open(os.path.join(out, "reference.jsonl.gz"), "wb") as raw, \
@@ -215,7 +257,8 @@ def write_fixture(name, model, cls, tok, texts):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default=None)
+    ap.add_argument("--only", default=None,
+                    choices=["xlmr-tiny", "mpnet-tiny", "modernbert-tiny"])
     args = ap.parse_args()
     torch.set_num_threads(1)
     tok = PreTrainedTokenizerFast(tokenizer_file=TOKENIZER)
@@ -232,6 +275,9 @@ def main():
             json.dump({"from": -1100, "num_buckets": 32, "max_distance": 128,
                        "buckets": buckets.tolist()}, f, separators=(",", ":"))
             f.write("\n")
+    if args.only in (None, "modernbert-tiny"):
+        write_fixture("modernbert-tiny", make_modernbert(vocab_size), ModernBertModel, tok, texts,
+                      attn_implementation="eager")
 
 
 if __name__ == "__main__":
