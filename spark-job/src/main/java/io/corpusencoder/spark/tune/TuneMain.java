@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.cli.CommandLine;
 import io.corpusencoder.core.cli.OptionSpec;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.EncodeSettings;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.spark.job.EncodeJob;
 import io.corpusencoder.spark.job.JobOptions;
@@ -55,7 +56,9 @@ public final class TuneMain {
       OptionSpec.bool("worker", "false", "internal: one measurement in a child JVM"),
       OptionSpec.text("texts", "", "internal (--worker): JSON lines to encode"),
       OptionSpec.positiveInt("slots", "1", "internal (--worker): task slots"),
-      OptionSpec.positiveInt("batch-tokens", "4096", "internal (--worker): batch token budget")));
+      OptionSpec.positiveInt("batch-tokens",
+          String.valueOf(EncodeSettings.DEFAULTS.batchTokens()),
+          "internal (--worker): batch token budget")));
 
   static final String USAGE = "usage: scripts/tune.sh --input CORPUS --model NAME --output DIR "
       + "[options]\n       scripts/tune.sh --predict --tuned DIR --executors E --cores C "
@@ -284,7 +287,8 @@ public final class TuneMain {
     }
     texts = texts.subList(0, Math.min(texts.size(), 400));
     double loaded = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
-    double[] w = Tuner.workerRate(m, texts, intOpt(a, "slots", 1), intOpt(a, "batch-tokens", 4096));
+    double[] w = Tuner.workerRate(m, texts, intOpt(a, "slots", 1), intOpt(a, "batch-tokens",
+        EncodeSettings.DEFAULTS.batchTokens()));
     System.out.println("worker " + w[0] + " " + loaded + " " + w[1]);
   }
 }

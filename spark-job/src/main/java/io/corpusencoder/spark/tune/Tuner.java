@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.batch.Chunk;
 import io.corpusencoder.core.batch.Chunker;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.EncodeSettings;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.tokenize.Encoding;
 import io.corpusencoder.spark.job.CorpusReader;
@@ -119,7 +120,7 @@ public final class Tuner {
 
     // 3. model-core, one thread: batch token budget, then chunk length.
     List<Encoding> subset = encodings.subList(0, Math.min(encodings.size(), 400));
-    rate(model, subset, 4096); // warm-up: JIT, workspaces
+    rate(model, subset, EncodeSettings.DEFAULTS.batchTokens()); // warm-up: JIT, workspaces
     List<Map<String, Object>> budget = new ArrayList<>();
     for (int b : BATCH_TOKENS) {
       double tps = Math.max(rate(model, subset, b), rate(model, subset, b));
@@ -208,7 +209,7 @@ public final class Tuner {
     if (recTps < defaultTps) {
       // Head to head the defaults won: recommend them rather than a setting that only looked
       // faster in its sweep.
-      rec.put("batch-tokens", "4096");
+      rec.put("batch-tokens", String.valueOf(EncodeSettings.DEFAULTS.batchTokens()));
       rec.put("partitions", "0");
       r.put("recommended_note", "the sweeps' best was slower than the defaults head to head "
           + "(" + Math.round(recTps) + " against " + Math.round(defaultTps) + " tokens/s): "
@@ -260,7 +261,7 @@ public final class Tuner {
     }
     long modelBytes = JobReport.serializedSize(model);
     var cfg = model.encoder().config();
-    long activations = 4L * 4096 * (6L * cfg.hiddenSize() + cfg.intermediateSize());
+    long activations = 4L * EncodeSettings.DEFAULTS.batchTokens() * (6L * cfg.hiddenSize() + cfg.intermediateSize());
     CostModel cm = new CostModel(realTokens / (double) Math.max(1, fit.size()), taskRate,
         aloneRate, startUp, executorStart, modelBytes, activations);
     r.put("cost_model", cm.asMap());
