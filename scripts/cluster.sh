@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # A real standalone Spark cluster on this machine, bound to loopback only: one Master and N
 # Workers, each in its own JVM; the Workers launch executors in JVMs of their own. Spark comes
-# from the project's Maven dependencies (spark-job/target/spark-home/jars, filled by the build).
+# from $SPARK_HOME's jars/ (Spark 3.5 or 4.x: a distribution, a pip-installed pyspark's folder, or
+# a line module's target/spark-home), else from the project's Maven dependencies
+# (spark-job/target/spark-home/jars, Spark 4, filled by the build).
+# Only this user can use it: every daemon and executor authenticates with a secret generated at
+# start (spark.authenticate; DIR/auth.properties, mode 600, which scripts/submit.sh reads), and
+# REST submission is off (spark.master.rest.enabled=false).
 #   scripts/cluster.sh start [--workers 2] [--worker-cores 1] [--worker-memory 2g]
 #                            [--port 7077] [--webui-port 8080] [--dir out/cluster]
 #   scripts/cluster.sh status [--dir out/cluster]
@@ -44,11 +49,15 @@ wait_for() {
 
 daemon() { # NAME CLASS ARGS...: starts one Spark daemon JVM in the background
   local name="$1" class="$2"; shift 2
-  # The daemons and the executors they launch see this SPARK_HOME, Scala version and address.
-  SPARK_HOME="$SPARK_HOME_DIR" SPARK_LOG_DIR="$dir" SPARK_WORKER_DIR="$dir" \
+  # The daemons and the executors they launch see this SPARK_HOME, Scala version and address;
+  # the secret travels in the environment (only this user can read it), as Spark's own
+  # launcher passes it to executors.
+  SPARK_HOME="$SPARK_HOME_DIR" SPARK_CONF_DIR="$dir/conf" SPARK_LOG_DIR="$dir" SPARK_WORKER_DIR="$dir" \
+    SPARK_SCALA_VERSION="$(line_scala "$line")" _SPARK_AUTH_SECRET="$secret" \
     nohup java -Xmx512m "${SPARK_JAVA_FLAGS[@]}" \
-    -Dlog4j.configurationFile="$SPARK_HOME_DIR/conf/log4j2.properties" \
-    -cp "$SPARK_HOME_DIR/conf:$SPARK_HOME_DIR/jars/*" "$class" "$@" \
+    -Dlog4j.configurationFile="$dir/conf/log4j2.properties" \
+    -Dspark.authenticate=true -Dspark.master.rest.enabled=false \
+    -cp "$dir/conf:$SPARK_HOME_DIR/jars/*" "$class" "$@" \
     > "$dir/$name.log" 2>&1 < /dev/null &
   echo $! > "$dir/$name.pid"
 }
@@ -90,20 +99,23 @@ stop() {
     sleep 0.25
   done
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -f "$dir"/*.pid "$dir/master-url"
+  rm -f "$dir"/*.pid "$dir/master-url" "$dir/auth.properties"
   echo "cluster stopped (${#pids[@]} daemons)"
 }
 
-SPARK_HOME_DIR="$JOB/target/spark-home"
+own_home="$JOB/target/spark-home"
+SPARK_HOME_DIR="${SPARK_HOME:-$own_home}"
 case "$cmd" in
   start)
     if [[ -f "$dir/master.pid" ]] && alive "$dir/master.pid"; then
       echo "cluster.sh: a cluster is already running from $dir:" >&2; status >&2; exit 1
     fi
-    ensure_job_built
-    [[ -d "$SPARK_HOME_DIR/jars" ]] || (cd "$ROOT" && mvn -B -q -DskipTests package >&2)
-    mkdir -p "$dir" "$SPARK_HOME_DIR/conf"
-    cp "$ROOT/conf/log4j2-cluster.properties" "$SPARK_HOME_DIR/conf/log4j2.properties"
+    if [[ "$SPARK_HOME_DIR" == "$own_home" && ! -d "$own_home/jars" ]]; then ensure_job_built "$DEFAULT_LINE"; fi
+    line="$(spark_home_line "$SPARK_HOME_DIR")" || exit 2
+    mkdir -p "$dir/conf"
+    cp "$ROOT/conf/log4j2-cluster.properties" "$dir/conf/log4j2.properties"
+    secret="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+    (umask 077; printf 'spark.authenticate true\nspark.authenticate.secret %s\n' "$secret" > "$dir/auth.properties")
     url="spark://127.0.0.1:$port"
     daemon master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" \
       --webui-port "$webui"
@@ -120,8 +132,9 @@ case "$cmd" in
     done
     echo "$url" > "$dir/master-url"
     echo "$webui" > "$dir/webui-port"
-    echo "cluster up: master $url (web UI http://127.0.0.1:$webui), $workers workers x $cores core(s), $memory each"
-    echo "submit with: scripts/submit.sh --master $url --input ... --output ..."
+    echo "cluster up: Spark $line from $SPARK_HOME_DIR; master $url (web UI http://127.0.0.1:$webui), $workers workers x $cores core(s), $memory each; authenticated, REST off"
+    [[ "$SPARK_HOME_DIR" == "$own_home" ]] || echo "(keep SPARK_HOME=$SPARK_HOME_DIR for submit.sh: it picks the job jar of that line)"
+    echo "submit with: scripts/submit.sh --master $url --cluster-dir $dir --input ... --output ..."
     ;;
   status) status ;;
   executors) executors ;;

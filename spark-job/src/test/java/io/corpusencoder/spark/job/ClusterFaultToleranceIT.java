@@ -29,12 +29,19 @@ import org.junit.jupiter.api.Test;
  * in JVMs of their own) submitted with scripts/submit.sh, as a user would. One executor JVM is
  * killed (kill -9) while the job runs; the job completes, every input id is in the output or the
  * quarantine exactly once, and every vector equals, bit for bit, the one a local-mode run gives.
- * Runs in `mvn verify` (failsafe), after the job jar is packaged.
+ * Runs in `mvn verify` (failsafe) of each Spark line's module, after its job jar is packaged: the
+ * cluster runs that line's Spark (the module's target/spark-home, Spark's jars only), and
+ * submit.sh picks that line's job jar from it. The local run uses the line named by the
+ * {@code crossline.spark.home} property when set (the 3.5 module sets Spark 4's home), so the
+ * vectors are also compared bit for bit across the two Spark lines.
  */
 class ClusterFaultToleranceIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
-  static final Path WORK = ROOT.resolve("spark-job/target/it-cluster");
+  static final Path MODULE = Paths.get(System.getProperty("user.dir"));
+  static final Path ROOT = MODULE.getParent();
+  static final Path WORK = MODULE.resolve("target/it-cluster");
+  /** This line's Spark, as a SPARK_HOME (jars/ from the module's dependencies). */
+  static final Path SPARK_HOME = MODULE.resolve("target/spark-home");
   static final Path DIR = WORK.resolve("cluster");
   static int port;
   static int webui;
@@ -67,7 +74,8 @@ class ClusterFaultToleranceIT {
     String[] job = {"--input", in.toString(), "--output", out.toString(), "--partitions", "12",
         "--slice-partitions", "2", "--long-text", "truncate", "--save-mode", "overwrite"};
     List<String> submit = new ArrayList<>(List.of("scripts/submit.sh", "--master",
-        "spark://127.0.0.1:" + port, "--executor-memory", "2g", "--total-executor-cores", "2"));
+        "spark://127.0.0.1:" + port, "--cluster-dir", DIR.toString(), "--executor-memory", "2g",
+        "--total-executor-cores", "2"));
     submit.addAll(List.of(job));
     Process p = start(WORK.resolve("cluster-job.log"), submit);
 
@@ -104,16 +112,25 @@ class ClusterFaultToleranceIT {
     assertTrue(report.at("/broadcast/executors").size() >= 2,
         "the broadcast report names every executor that held the model");
 
-    // The same job in local mode, through the same script: bitwise the same vectors.
+    // The same job in local mode, through the same script: bitwise the same vectors. On the
+    // other Spark line when crossline.spark.home names one: its own Spark, Scala, Jackson and
+    // netlib, its own job jar (submit.sh picks it from that SPARK_HOME).
+    String crossLine = System.getProperty("crossline.spark.home", "");
+    Path localHome = crossLine.isEmpty() ? SPARK_HOME : MODULE.resolve(crossLine).normalize();
+    assertTrue(Files.isDirectory(localHome.resolve("jars")), () -> localHome + " has no jars/: "
+        + "the other line's module must be packaged first (mvn -DskipTests package builds both)");
+    System.out.println("local run on " + localHome);
     Path local = WORK.resolve("local-out");
     List<String> localSubmit = new ArrayList<>(List.of("scripts/submit.sh", "--master",
         "local[2]"));
     localSubmit.addAll(List.of(job));
     localSubmit.set(localSubmit.indexOf(out.toString()), local.toString());
     localSubmit.set(localSubmit.indexOf("12"), "3"); // and other partitions
-    Process lp = start(WORK.resolve("local-job.log"), localSubmit);
+    Process lp = start(WORK.resolve("local-job.log"), localSubmit, localHome);
     assertTrue(lp.waitFor(10, TimeUnit.MINUTES));
-    assertEquals(0, lp.exitValue(), read(WORK.resolve("local-job.log")));
+    String localLog = read(WORK.resolve("local-job.log"));
+    assertEquals(0, lp.exitValue(), localLog);
+    assertTrue(localLog.contains(localHome.resolve("jars").toString()), "ran on " + localHome);
 
     var spark = SparkTestSupport.spark();
     Map<String, float[]> onCluster = vectors(spark.read().parquet(out.toString()).collectAsList());
@@ -183,12 +200,18 @@ class ClusterFaultToleranceIT {
   }
 
   private static Process start(Path log, List<String> cmd) throws IOException {
+    return start(log, cmd, SPARK_HOME);
+  }
+
+  private static Process start(Path log, List<String> cmd, Path sparkHome) throws IOException {
     List<String> full = new ArrayList<>(cmd);
     full.set(0, ROOT.resolve(cmd.get(0)).toString());
     ProcessBuilder pb = new ProcessBuilder(full).directory(ROOT.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("CORPUS_ENCODER_NO_BUILD", "1"); // the build is running this test
     pb.environment().put("ENCODER_DRIVER_MEMORY", "2g");
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    pb.environment().remove("SPARK_SCALA_VERSION"); // the scripts set the line's own
     return pb.start();
   }
 
