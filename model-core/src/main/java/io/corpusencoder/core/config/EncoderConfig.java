@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * ({@code model.families}). {@code paddingIdx} is the position table's padding row when positions
  * count from it (RoBERTa, XLM-RoBERTa, MPNet: token t reads row t + paddingIdx + 1), or -1 when
  * they count from 0 (BERT). {@code relativeAttentionNumBuckets} is the size of MPNet's shared
- * relative-position bias table, 0 when the model has none.
+ * relative-position bias table, 0 when the model has none. {@code rotary} holds the rotary
+ * settings of a model whose positions are ROTARY (ModernBERT), else null.
  */
 public record EncoderConfig(
     int vocabSize,
@@ -33,12 +34,34 @@ public record EncoderConfig(
     boolean preLayerNorm,
     String modelType,
     int paddingIdx,
-    int relativeAttentionNumBuckets)
+    int relativeAttentionNumBuckets,
+    Rotary rotary)
     implements Serializable {
+
+  /**
+   * Rotary positions in alternating layers (ModernBERT): layer l is global when l is a multiple of
+   * {@code globalEvery} (rotary base {@code globalBase}, every key), else local (base
+   * {@code localBase}, keys with |q − k| ≤ {@code window} / 2, as transformers masks them).
+   */
+  public record Rotary(int globalEvery, double globalBase, int window, double localBase)
+      implements Serializable {
+    public Rotary {
+      if (globalEvery <= 0 || window <= 0 || !(globalBase > 0) || !(localBase > 0)) {
+        throw new IllegalArgumentException("global_attn_every_n_layers, local_attention, "
+            + "global_rope_theta and local_rope_theta must be > 0, got " + globalEvery + ", "
+            + window + ", " + globalBase + ", " + localBase);
+      }
+    }
+
+    /** Whether layer {@code l} attends to every key (else to its window only). */
+    public boolean global(int l) {
+      return l % globalEvery == 0;
+    }
+  }
 
   /** Model types {@link #read} accepts (config.json's model_type). */
   public static final java.util.List<String> MODEL_TYPES =
-      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet");
+      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet", "modernbert");
 
   /** MPNet's relative-position buckets as transformers computes them (its default, 32). */
   public static final int MPNET_BUCKETS = 32;
@@ -46,7 +69,9 @@ public record EncoderConfig(
   /** How token positions are encoded. */
   public enum Positions {
     LEARNED,
-    SINUSOIDAL
+    SINUSOIDAL,
+    /** Rotated queries and keys (ModernBERT): no position table. */
+    ROTARY
   }
 
   public EncoderConfig {
@@ -78,6 +103,9 @@ public record EncoderConfig(
       throw new IllegalArgumentException("relative_attention_num_buckets must be >= 0, got "
           + relativeAttentionNumBuckets);
     }
+    if ((positions == Positions.ROTARY) != (rotary != null)) {
+      throw new IllegalArgumentException("rotary settings go with ROTARY positions only");
+    }
   }
 
   /** A BERT config (model_type bert, positions from 0, no relative bias). */
@@ -85,7 +113,7 @@ public record EncoderConfig(
       int intermediateSize, int maxPositions, int typeVocabSize, float layerNormEps,
       Activation activation, Positions positions, boolean preLayerNorm) {
     this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
-        layerNormEps, activation, positions, preLayerNorm, "bert", -1, 0);
+        layerNormEps, activation, positions, preLayerNorm, "bert", -1, 0, null);
   }
 
   /**
@@ -134,6 +162,7 @@ public record EncoderConfig(
       throw new IllegalArgumentException(src + ": model_type \"" + modelType
           + "\" is not supported; expected one of " + MODEL_TYPES);
     }
+    if (modelType.equals("modernbert")) return readModernBert(root, src);
     boolean roberta = modelType.equals("roberta") || modelType.equals("xlm-roberta");
     boolean mpnet = modelType.equals("mpnet");
     String positionType = root.path("position_embedding_type").asText("absolute");
@@ -168,7 +197,48 @@ public record EncoderConfig(
           typeVocab,
           (float) root.path("layer_norm_eps").asDouble(1e-12),
           Activation.fromHf(root.path("hidden_act").asText("gelu"), src),
-          Positions.LEARNED, false, modelType, paddingIdx, buckets);
+          Positions.LEARNED, false, modelType, paddingIdx, buckets, null);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith(src)) throw e;
+      throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * ModernBERT (ModernBertConfig): pre-LayerNorm, rotary positions in global and local layers, no
+   * token types, norm_eps and hidden_activation under their own names. Biases (attention_bias,
+   * mlp_bias, norm_bias) must be false, as in every published ModernBERT.
+   */
+  private static EncoderConfig readModernBert(JsonNode root, String src) {
+    try {
+      for (String bias : new String[] {"attention_bias", "mlp_bias", "norm_bias"}) {
+        if (root.path(bias).asBoolean(false)) {
+          throw new IllegalArgumentException("field \"" + bias + "\" is true; expected false "
+              + "(ModernBERT's layers without biases)");
+        }
+      }
+      if (root.path("rope_scaling").isObject()) {
+        throw new IllegalArgumentException("field \"rope_scaling\" is set; expected none");
+      }
+      double globalBase = root.path("global_rope_theta").asDouble(160000.0);
+      Rotary rotary = new Rotary(
+          root.has("global_attn_every_n_layers")
+              ? requiredInt(root, "global_attn_every_n_layers", src) : 3,
+          globalBase,
+          root.has("local_attention") ? requiredInt(root, "local_attention", src) : 128,
+          root.path("local_rope_theta").isNumber()
+              ? root.path("local_rope_theta").asDouble() : globalBase);
+      return new EncoderConfig(
+          requiredInt(root, "vocab_size", src),
+          requiredInt(root, "hidden_size", src),
+          requiredInt(root, "num_hidden_layers", src),
+          requiredInt(root, "num_attention_heads", src),
+          requiredInt(root, "intermediate_size", src),
+          requiredInt(root, "max_position_embeddings", src),
+          0,
+          (float) root.path("norm_eps").asDouble(1e-5),
+          Activation.fromHf(root.path("hidden_activation").asText("gelu"), src),
+          Positions.ROTARY, true, "modernbert", -1, 0, rotary);
     } catch (IllegalArgumentException e) {
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);

@@ -103,6 +103,15 @@ public final class Ops {
     }
   }
 
+  /** x[off, off + n) = GELU(x). */
+  public static void geluInPlace(float[] x, int off, int n) {
+    if (SIMD) {
+      VectorKernels.gelu(x, off, n);
+    } else {
+      ScalarKernels.gelu(x, off, n);
+    }
+  }
+
   /** x[r, :] = GELU(x[r, :] + bias): a dense layer's bias fused into its activation. */
   public static void biasGeluInPlace(float[] x, float[] bias, int rows, int cols) {
     for (int r = 0; r < rows; r++) {

@@ -26,7 +26,7 @@ public final class Encoder implements Serializable {
 
   private final EncoderConfig config;
   private final float[] wordEmbeddings; // [vocab, hidden]
-  private final float[] positionEmbeddings; // [maxPositions, hidden]: learned, or the sinusoid table
+  private final float[] positionEmbeddings; // [maxPositions, hidden]: learned, the sinusoid table, or null (rotary)
   private final float[] tokenTypeEmbeddings; // [typeVocab, hidden], or null
   private final LayerNorm embeddingNorm; // null when the checkpoint has none (sinusoidal variant)
   private final float embeddingScale; // 1 for BERT; √hidden for the original Transformer
@@ -72,7 +72,9 @@ public final class Encoder implements Serializable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(positionIds, "positionIds");
     int h = config.hiddenSize();
-    if (positionEmbeddings.length != config.maxPositions() * h
+    boolean rotary = config.positions() == EncoderConfig.Positions.ROTARY;
+    if ((rotary ? positionEmbeddings != null
+            : positionEmbeddings.length != config.maxPositions() * h)
         || config.maxLength() != config.maxPositions() - positionIds.reserved()
         || layers.length != config.numLayers()) {
       throw new IllegalArgumentException("encoder parts do not fit the config " + config);
@@ -113,7 +115,8 @@ public final class Encoder implements Serializable {
   }
 
   private String digest() {
-    List<float[]> params = new ArrayList<>(List.of(wordEmbeddings, positionEmbeddings));
+    List<float[]> params = new ArrayList<>(List.of(wordEmbeddings));
+    if (positionEmbeddings != null) params.add(positionEmbeddings);
     if (tokenTypeEmbeddings != null) params.add(tokenTypeEmbeddings);
     if (embeddingNorm != null) params.addAll(List.of(embeddingNorm.gamma(), embeddingNorm.beta()));
     for (EncoderLayer l : layers) {
@@ -122,7 +125,8 @@ public final class Encoder implements Serializable {
         params.add(d.weight());
         params.add(d.bias());
       }
-      for (LayerNorm n : List.of(l.attentionNorm(), l.outputNorm())) {
+      for (LayerNorm n : new LayerNorm[] {l.attentionNorm(), l.outputNorm()}) {
+        if (n == null) continue; // an identity (ModernBERT's first attention norm)
         params.add(n.gamma());
         params.add(n.beta());
       }
@@ -216,7 +220,7 @@ public final class Encoder implements Serializable {
     boolean[] keyMask = buildMask(attentionMask, ids, layout.tokens());
     int d = config.hiddenSize();
     int rows = layout.rows();
-    ws.ensure(rows, maxLen, d, config.intermediateSize());
+    ws.ensure(rows, maxLen, d, ffnWidth());
     Arrays.fill(ws.context, 0, rows * d, 0f); // attention writes token rows only
     embed(ids, typeIds, layout, ws.hidden);
     boolean shortcut = firstTokenOnly && !config.preLayerNorm();
@@ -250,6 +254,13 @@ public final class Encoder implements Serializable {
       return new HiddenStates(ws.hidden, starts, ones, d);
     }
     return new HiddenStates(ws.hidden, layout.seqStarts(), layout.seqLens(), d);
+  }
+
+  /** Widest intermediate product of the layers (twice intermediate_size for a GLU). */
+  private int ffnWidth() {
+    int w = 0;
+    for (EncoderLayer l : layers) w = Math.max(w, l.intermediate().out());
+    return w;
   }
 
   /** Fewest rows of a batch's layout: no dense product of this model is a "small" one. */
@@ -316,10 +327,12 @@ public final class Encoder implements Serializable {
             x[row + c] = (wordEmbeddings[wOff + c] * embeddingScale + tokenTypeEmbeddings[tOff + c])
                 + positionEmbeddings[pOff + c];
           }
-        } else {
+        } else if (positionEmbeddings != null) {
           for (int c = 0; c < h; c++) {
             x[row + c] = wordEmbeddings[wOff + c] * embeddingScale + positionEmbeddings[pOff + c];
           }
+        } else { // rotary positions: the attention rotates queries and keys instead
+          for (int c = 0; c < h; c++) x[row + c] = wordEmbeddings[wOff + c] * embeddingScale;
         }
       }
     }

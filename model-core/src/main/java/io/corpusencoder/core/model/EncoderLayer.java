@@ -8,7 +8,10 @@ import java.util.Arrays;
 /**
  * One encoder layer: self-attention, output projection, residual + LayerNorm, then the
  * feed-forward (dense, activation, dense), residual + LayerNorm. Post-LayerNorm as BERT; with
- * {@code preLayerNorm} each LayerNorm moves in front of its sub-layer instead.
+ * {@code preLayerNorm} each LayerNorm moves in front of its sub-layer instead (a null
+ * attentionNorm is then the identity: ModernBERT's first layer). A {@code gated} feed-forward is a
+ * GLU: the intermediate product's first half, activated, times its second half (ModernBERT's
+ * GeGLU, transformers' ModernBertMLP: input, gate = Wi(x).chunk(2)).
  */
 public record EncoderLayer(
     SelfAttention attention,
@@ -18,8 +21,27 @@ public record EncoderLayer(
     Activation activation,
     Dense output,
     LayerNorm outputNorm,
-    boolean preLayerNorm)
+    boolean preLayerNorm,
+    boolean gated)
     implements Serializable {
+
+  /** A layer with a plain (dense, activation, dense) feed-forward. */
+  public EncoderLayer(SelfAttention attention, Dense attentionOutput, LayerNorm attentionNorm,
+      Dense intermediate, Activation activation, Dense output, LayerNorm outputNorm,
+      boolean preLayerNorm) {
+    this(attention, attentionOutput, attentionNorm, intermediate, activation, output, outputNorm,
+        preLayerNorm, false);
+  }
+
+  public EncoderLayer {
+    if (gated && (!preLayerNorm || output.in() * 2 != intermediate.out())) {
+      throw new IllegalArgumentException("a gated feed-forward needs pre-LayerNorm and an "
+          + "intermediate product twice the output's input");
+    }
+    if (attentionNorm == null && !preLayerNorm) {
+      throw new IllegalArgumentException("only a pre-LayerNorm layer may skip its attention norm");
+    }
+  }
 
   /** ws.hidden [rows, hidden] -> ws.hidden, through ws's scratch buffers; rows as layout's. */
   void forward(Workspace ws, BatchLayout layout, boolean[] keyMask) {
@@ -37,14 +59,18 @@ public record EncoderLayer(
       ws.swapHiddenAndScratch();
     } else {
       System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
-      attentionNorm.forwardInPlace(ws.scratch, rows);
+      if (attentionNorm != null) attentionNorm.forwardInPlace(ws.scratch, rows);
       attention.forward(ws.scratch, ws, layout, keyMask, ws.context);
       attentionOutput.forward(ws.context, rows, ws.scratch);
       addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + Attention(LN(x))
       System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
       outputNorm.forwardInPlace(ws.scratch, rows);
       intermediate.forward(ws.scratch, rows, ws.ffn);
-      activate(ws.ffn, rows * intermediate.out());
+      if (gated) {
+        glu(ws.ffn, rows, output.in());
+      } else {
+        activate(ws.ffn, rows * intermediate.out());
+      }
       output.forward(ws.ffn, rows, ws.scratch);
       addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + FFN(LN(x))
     }
@@ -85,6 +111,29 @@ public record EncoderLayer(
     } else {
       intermediate.forward(x, rows, ffn);
       activate(ffn, rows * intermediate.out());
+    }
+  }
+
+  /**
+   * x [rows, 2·n] -> x [rows, n] in place: activation(first half) · second half, per row (rows
+   * move down only, so no row is overwritten before it is read).
+   */
+  private void glu(float[] x, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+      int in = 2 * n * r;
+      System.arraycopy(x, in, x, n * r, n);
+      activate(x, n * r, n);
+      for (int c = 0; c < n; c++) x[n * r + c] *= x[in + n + c];
+    }
+  }
+
+  private void activate(float[] x, int off, int n) {
+    if (activation == Activation.GELU) {
+      Ops.geluInPlace(x, off, n);
+    } else {
+      float[] row = Arrays.copyOfRange(x, off, off + n);
+      activate(row, n);
+      System.arraycopy(row, 0, x, off, n);
     }
   }
 

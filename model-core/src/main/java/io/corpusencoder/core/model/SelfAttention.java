@@ -10,14 +10,20 @@ import java.util.Arrays;
  * projected by one fused product. Runs per sequence on that sequence's own length, its Q, K and V
  * rows gathered in token order, so padding is never computed and a text's result does not depend
  * on its batch neighbours. {@code positionBias}, when not null, is added to every head's scaled
- * scores before the mask (MPNet's relative-position bias).
+ * scores before the mask (MPNet's relative-position bias, a local layer's window);
+ * {@code rotary}, when not null, rotates each token's queries and keys by its position first.
  */
 public record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, int hiddenSize,
-    AttentionBias positionBias) implements Serializable {
+    AttentionBias positionBias, RotaryEmbedding rotary) implements Serializable {
 
   /** Without a position bias (BERT). */
   public SelfAttention(Dense qkv, int numHeads, int hiddenSize) {
-    this(qkv, numHeads, hiddenSize, null);
+    this(qkv, numHeads, hiddenSize, null, null);
+  }
+
+  /** With a position bias and no rotary positions (MPNet). */
+  public SelfAttention(Dense qkv, int numHeads, int hiddenSize, AttentionBias positionBias) {
+    this(qkv, numHeads, hiddenSize, positionBias, null);
   }
 
   int headSize() {
@@ -49,6 +55,7 @@ public record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, i
       for (int t = 0; t < len; t++) {
         System.arraycopy(ws.qkv, layout.row(s, t) * ld, ws.seqQkv, t * ld, ld);
       }
+      if (rotary != null) rotary.rotate(ws.seqQkv, len, ld, queryAndKeyOffsets());
       attend(ws, len, keyMask, layout.seqStart(s));
       if (firstTokensOnly) {
         System.arraycopy(ws.seqContext, 0, context, layout.firstTokenRow(s) * hiddenSize,
@@ -60,6 +67,16 @@ public record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, i
         }
       }
     }
+  }
+
+  /** Where each head's query and key columns start in a row of the fused Q, K, V product. */
+  private int[] queryAndKeyOffsets() {
+    int[] offsets = new int[2 * numHeads];
+    for (int h = 0; h < numHeads; h++) {
+      offsets[h] = h * headSize();
+      offsets[numHeads + h] = hiddenSize + h * headSize();
+    }
+    return offsets;
   }
 
   /**

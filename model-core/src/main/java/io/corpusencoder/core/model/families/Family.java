@@ -19,6 +19,7 @@ public interface Family {
       case "bert" -> new BertFamily();
       case "roberta", "xlm-roberta" -> new XlmRobertaFamily();
       case "mpnet" -> new MPNetFamily();
+      case "modernbert" -> new ModernBertFamily();
       default -> throw new IllegalArgumentException("model_type \"" + config.modelType()
           + "\" has no recipe; known: " + EncoderConfig.MODEL_TYPES);
     };
