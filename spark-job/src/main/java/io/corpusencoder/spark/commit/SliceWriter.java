@@ -6,10 +6,10 @@ import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.spark.job.CorpusReader;
 import io.corpusencoder.spark.job.JobMetrics;
 import io.corpusencoder.spark.job.PartitionEncoder;
+import io.corpusencoder.spark.job.TaskStats;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.PartitionPruningRDD;
@@ -57,8 +57,11 @@ public final class SliceWriter {
     this.log = log;
   }
 
-  /** Encodes work partitions [lo, hi) as slice {@code slice}; returns its published counts. */
-  public Map<String, Object> write(int slice, int lo, int hi) throws IOException {
+  /** A committed slice: its counts (as its manifest has them) and its tasks' records. */
+  public record Written(SliceCounts counts, List<TaskStats> tasks) {}
+
+  /** Encodes work partitions [lo, hi) as slice {@code slice} and publishes it. */
+  public Written write(int slice, int lo, int hi) throws IOException {
     RDD<Row> part = PartitionPruningRDD.create(work.rdd(), new InRange(lo, hi));
     Dataset<Row> records = spark.createDataFrame(part, recordSchema);
     JobMetrics metrics = new JobMetrics(spark.sparkContext());
@@ -87,25 +90,15 @@ public final class SliceWriter {
           .json(log.stagingQuarantine(slice).toString()).count();
     }
     halt(slice, "written");
-    Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("partitions", hi - lo);
-    counts.put("texts", metrics.texts.value());
-    counts.put("quarantined", quarantined);
-    counts.put("rows", metrics.rows.value());
-    counts.put("chunks", metrics.chunks.value());
-    counts.put("real_tokens", metrics.realTokens.value());
-    counts.put("empty_texts", metrics.emptyTexts.value());
-    counts.put("truncated_texts", metrics.truncatedTexts.value());
-    counts.put("repaired_texts", metrics.repairedTexts.value());
-    counts.put("repaired_invalid_utf8", metrics.repairedInvalidUtf8.value());
-    counts.put("repaired_lone_surrogate", metrics.repairedLoneSurrogate.value());
-    counts.put("batches", metrics.batches.value());
-    counts.put("tokenize_ns", metrics.tokenizeNanos.value());
-    counts.put("encode_ns", metrics.encodeNanos.value());
-    counts.put("tasks", metrics.tasks.value());
-    log.publish(slice, counts, () -> halt(slice, "manifest"));
+    SliceCounts counts = new SliceCounts(hi - lo, metrics.texts.value(), quarantined,
+        metrics.rows.value(), metrics.chunks.value(), metrics.realTokens.value(),
+        metrics.emptyTexts.value(), metrics.truncatedTexts.value(),
+        metrics.repairedTexts.value(), metrics.repairedInvalidUtf8.value(),
+        metrics.repairedLoneSurrogate.value(), metrics.batches.value(),
+        metrics.tokenizeNanos.value(), metrics.encodeNanos.value());
+    log.publish(slice, counts.toManifest(), () -> halt(slice, "manifest"));
     halt(slice, "published");
-    return counts;
+    return new Written(counts, List.copyOf(metrics.tasks.value()));
   }
 
   private static void halt(int slice, String point) {

@@ -25,11 +25,8 @@ public final class JobMetrics implements Serializable {
   public final LongAccumulator tokenizeNanos;
   public final LongAccumulator encodeNanos;
   public final LongAccumulator batches;
-  /**
-   * One "partition texts tokens encodeNanos taskNanos blas openblasThreads executor
-   * modelFetchNanos modelArrivedEpochMillis readTokenizeNanos batches chunks" line per task.
-   */
-  public final CollectionAccumulator<String> tasks;
+  /** One record per task: what it did and the executor it ran on. */
+  public final CollectionAccumulator<TaskStats> tasks;
 
   public JobMetrics(SparkContext sc) {
     texts = sc.longAccumulator("corpusencoder.texts");

@@ -1,5 +1,6 @@
 package io.corpusencoder.spark.job;
 
+import io.corpusencoder.spark.commit.SliceCounts;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -23,25 +24,25 @@ final class JobProgress {
   private long recordsThisRun;
   private long tokensThisRun;
 
-  JobProgress(long totalRecords, int totalSlices, Map<Integer, Map<String, Object>> doneBefore,
+  JobProgress(long totalRecords, int totalSlices, Map<Integer, SliceCounts> doneBefore,
       PrintStream out, LongSupplier nanoTime) {
     this.totalRecords = totalRecords;
     this.totalSlices = totalSlices;
     this.out = out;
     this.nanoTime = nanoTime;
     this.startNanos = nanoTime.getAsLong();
-    for (Map<String, Object> counts : doneBefore.values()) {
+    for (SliceCounts counts : doneBefore.values()) {
       slicesDone++;
-      recordsDone += records(counts);
-      tokensDone += count(counts, "real_tokens");
+      recordsDone += counts.records();
+      tokensDone += counts.realTokens();
     }
   }
 
-  /** A slice committed with these counts (SliceWriter's): prints the progress line. */
-  synchronized void sliceCommitted(int slice, Map<String, Object> counts) {
+  /** A slice committed with these counts: prints the progress line. */
+  synchronized void sliceCommitted(int slice, SliceCounts counts) {
     slicesDone++;
-    long r = records(counts);
-    long t = count(counts, "real_tokens");
+    long r = counts.records();
+    long t = counts.realTokens();
     recordsDone += r;
     tokensDone += t;
     recordsThisRun += r;
@@ -73,13 +74,5 @@ final class JobProgress {
     if (s < 60) return s + " s";
     if (s < 3600) return (s + 30) / 60 + " min";
     return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600 + 30) / 60);
-  }
-
-  private static long records(Map<String, Object> counts) {
-    return count(counts, "texts") + count(counts, "quarantined");
-  }
-
-  private static long count(Map<String, Object> counts, String key) {
-    return counts.get(key) instanceof Number n ? n.longValue() : 0;
   }
 }

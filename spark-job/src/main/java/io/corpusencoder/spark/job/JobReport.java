@@ -2,7 +2,13 @@ package io.corpusencoder.spark.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.corpusencoder.core.embed.EmbeddingMetadata;
 import io.corpusencoder.core.embed.EmbeddingModel;
+import io.corpusencoder.core.embed.TextRepair;
+import io.corpusencoder.core.math.Blas;
+import io.corpusencoder.core.math.Ops;
+import io.corpusencoder.spark.commit.SliceCounts;
+import io.corpusencoder.spark.commit.SliceWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -24,40 +30,100 @@ public final class JobReport {
     return ((Number) fields.get("records_read")).longValue();
   }
 
-  /** Per-task figures from JobMetrics.tasks lines. */
-  static List<Map<String, Object>> tasks(List<String> lines) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String l : lines) {
-      String[] p = l.split(" ");
-      Map<String, Object> t = new LinkedHashMap<>();
-      long tokens = Long.parseLong(p[2]);
-      double encodeS = Long.parseLong(p[3]) / 1e9;
-      double taskS = Long.parseLong(p[4]) / 1e9;
-      t.put("partition", Integer.parseInt(p[0]));
-      t.put("texts", Long.parseLong(p[1]));
-      t.put("real_tokens", tokens);
-      t.put("encode_s", round(encodeS));
-      t.put("task_s", round(taskS));
-      t.put("tokens_per_s", taskS > 0 ? Math.round(tokens / taskS) : 0);
-      t.put("blas", p[5]);
-      t.put("openblas_num_threads", p[6]);
-      t.put("executor", p[7]);
-      t.put("model_fetch_s", round(Long.parseLong(p[8]) / 1e9));
-      t.put("model_arrived_epoch_ms", Long.parseLong(p[9]));
-      double tokenizeS = Long.parseLong(p[10]) / 1e9;
-      long batches = Long.parseLong(p[11]);
-      long chunks = Long.parseLong(p[12]);
-      t.put("read_tokenize_s", round(tokenizeS));
-      // The rest of the task: handing rows to the writer (Parquet encoding and I/O).
-      t.put("write_s", round(Math.max(0, taskS - encodeS - tokenizeS)));
-      t.put("batches", batches);
-      t.put("mean_batch_texts", batches > 0 ? round((double) chunks / batches) : 0.0);
-      t.put("mean_batch_tokens", batches > 0 ? Math.round((double) tokens / batches) : 0L);
-      t.put("padding_fraction", 0.0); // packed sequences: no padding is computed
-      out.add(t);
-    }
-    out.sort((a, b) -> Integer.compare((Integer) a.get("partition"), (Integer) b.get("partition")));
-    return out;
+  /**
+   * The report of a finished run, from typed records: the read-and-check counts, the plan (with
+   * the slices an earlier run committed) and this run's slices with their tasks.
+   */
+  record Run(JobOptions options, EncodeJob.Prepared prepared, String version, InputCheck input,
+      JobPlan plan, Map<Integer, SliceWriter.Written> ran, boolean resumed, Timings times) {}
+
+  /** Driver-side times: seconds, except the broadcast's creation time on the wall clock. */
+  record Timings(double encodeWriteSeconds, double wallSeconds, double broadcastSeconds,
+      long broadcastEpochMillis) {}
+
+  /** Every field of _report.json but rows_committed (README, Output, says what each means). */
+  static JobReport build(Run run, Map<String, Object> spark) {
+    EmbeddingModel model = run.prepared().model();
+    JobOptions o = run.options();
+    InputCheck input = run.input();
+    JobPlan plan = run.plan();
+    // Totals over every slice, those of an earlier run included; throughput from this run only.
+    SliceCounts before = SliceCounts.sum(plan.done.values());
+    SliceCounts thisRun = SliceCounts.sum(
+        run.ran().values().stream().map(SliceWriter.Written::counts).toList());
+    SliceCounts total = before.plus(thisRun);
+    List<TaskStats> taskStats = new ArrayList<>();
+    for (SliceWriter.Written w : run.ran().values()) taskStats.addAll(w.tasks());
+
+    JobReport r = new JobReport();
+    r.fields.put("records_read", input.read());
+    r.fields.put("records_written", total.texts());
+    r.fields.put("records_quarantined", total.quarantined());
+    r.fields.put("counts_add_up", input.read() == total.records()
+        && total.quarantined() == input.bad());
+    r.fields.put("rows_written", total.rows());
+    r.fields.put("texts", total.texts());
+    r.fields.put("chunks", total.chunks());
+    r.fields.put("empty_texts", total.emptyTexts());
+    r.fields.put("truncated_texts", total.truncatedTexts());
+    // Texts changed by TextRepair (invalid UTF-8, lone surrogates), flagged in text_repaired; a
+    // text with both counts once here and under each reason.
+    r.fields.put("repaired_texts", total.repairedTexts());
+    Map<String, Object> repairs = new LinkedHashMap<>();
+    repairs.put(TextRepair.INVALID_UTF8, total.repairedInvalidUtf8());
+    repairs.put(TextRepair.LONE_SURROGATE, total.repairedLoneSurrogate());
+    r.fields.put("repaired_by_reason", repairs);
+    r.fields.put("real_tokens", total.realTokens());
+    r.fields.put("padding_tokens", 0L); // sequences are packed: no padding is ever computed
+    r.fields.put("batches", total.batches());
+    Map<String, Object> slices = new LinkedHashMap<>();
+    slices.put("slices", plan.slices());
+    slices.put("work_partitions", plan.workPartitions);
+    slices.put("partitions_per_slice", plan.partitionsPerSlice);
+    slices.put("sizing", plan.sizing);
+    slices.put("resumed", run.resumed());
+    slices.put("slices_skipped", plan.done.size());
+    slices.put("records_skipped", before.records());
+    slices.put("records_this_run", input.read() - before.records());
+    r.fields.put("slices", slices);
+    Map<String, Object> stages = new LinkedHashMap<>();
+    stages.put("model_load_s", round(run.prepared().loadNanos() / 1e9));
+    stages.put("read_and_check_s", round(input.seconds()));
+    stages.put("tokenize_task_s", round(thisRun.tokenizeNanos() / 1e9));
+    stages.put("encode_task_s", round(thisRun.encodeNanos() / 1e9));
+    stages.put("read_encode_write_s", round(run.times().encodeWriteSeconds()));
+    r.fields.put("stages", stages);
+    r.fields.put("wall_s", round(run.times().wallSeconds()));
+    r.fields.put("tokens_per_s", (double) Math.round(
+        thisRun.realTokens() / Math.max(run.times().encodeWriteSeconds(), 1e-9)));
+    r.fields.put("tasks", tasks(taskStats));
+    r.fields.put("executors", executors(taskStats));
+    r.fields.put("skew", skew(taskStats));
+    r.fields.put("broadcast", broadcast(model, run.times().broadcastSeconds(),
+        run.times().broadcastEpochMillis(), taskStats));
+    List<String> notes = run.prepared().modelNotes();
+    List<String> warnings = new ArrayList<>(notes);
+    warnings.addAll(warnings(taskStats));
+    r.fields.put("model_notes", notes);
+    r.fields.put("warnings", warnings);
+    r.fields.put("model", EmbeddingMetadata.fields(model, o.encodeSettings(), run.version()));
+    r.fields.put("blas", Blas.implementation());
+    r.fields.put("simd", Ops.simd());
+    r.fields.put("spark", spark);
+    r.fields.put("output", o.get("output"));
+    r.fields.put("settings", o.asMap());
+    return r;
+  }
+
+  /** The "tasks" list: one entry per task, by work partition. */
+  static List<Map<String, Object>> tasks(List<TaskStats> tasks) {
+    return byPartition(tasks).stream().map(TaskStats::toReport).toList();
+  }
+
+  private static List<TaskStats> byPartition(List<TaskStats> tasks) {
+    List<TaskStats> sorted = new ArrayList<>(tasks);
+    sorted.sort(java.util.Comparator.comparingInt(TaskStats::partition));
+    return sorted;
   }
 
   /**
@@ -65,17 +131,16 @@ public final class JobReport {
    * broadcast was created its first task held the model (fetch and deserialization included).
    */
   static Map<String, Object> broadcast(EmbeddingModel model, double createSeconds,
-      long createdEpochMillis, List<Map<String, Object>> tasks) {
+      long createdEpochMillis, List<TaskStats> tasks) {
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("serialized_bytes", serializedSize(model));
     b.put("weights_sha256", model.encoder().weightsSha256());
     b.put("create_s", round(createSeconds));
     Map<String, Long> firstArrival = new java.util.TreeMap<>();
     Map<String, Double> fetch = new java.util.TreeMap<>();
-    for (Map<String, Object> t : tasks) {
-      String e = (String) t.get("executor");
-      firstArrival.merge(e, (Long) t.get("model_arrived_epoch_ms"), Math::min);
-      fetch.merge(e, (Double) t.get("model_fetch_s"), Math::max);
+    for (TaskStats t : tasks) {
+      firstArrival.merge(t.executor(), t.modelArrivedEpochMillis(), Math::min);
+      fetch.merge(t.executor(), round(t.modelFetchNanos() / 1e9), Math::max);
     }
     List<Map<String, Object>> executors = new ArrayList<>();
     double all = 0;
@@ -140,56 +205,71 @@ public final class JobReport {
   }
 
   /**
-   * Warnings a user must see: tasks on the slow pure-Java BLAS, or native BLAS free to start one
-   * thread per core in every task (oversubscription). Each says the one-line fix.
+   * Warnings a user must see: tasks on the slow pure-Java BLAS, native BLAS free to start one
+   * thread per core in every task (oversubscription), or executors without the SIMD kernels.
+   * Each says the one-line fix.
    */
-  static List<String> warnings(List<Map<String, Object>> tasks) {
+  static List<String> warnings(List<TaskStats> tasks) {
     List<String> w = new ArrayList<>();
-    long slow = tasks.stream().filter(t -> !"JNIBLAS".equals(t.get("blas"))).count();
-    if (slow > 0) {
-      w.add(slow + " of " + tasks.size() + " tasks ran on " + tasks.stream()
-          .map(t -> (String) t.get("blas")).filter(b -> !"JNIBLAS".equals(b)).findFirst().orElse("")
+    List<TaskStats> slow = byPartition(tasks).stream().filter(t -> !"JNIBLAS".equals(t.blas())).toList();
+    if (!slow.isEmpty()) {
+      w.add(slow.size() + " of " + tasks.size() + " tasks ran on " + slow.get(0).blas()
           + ", a pure-Java BLAS several times slower than native OpenBLAS; fix: apt-get install -y "
           + "libopenblas0-pthread on every node");
     }
-    long unbounded = tasks.stream().filter(t -> "JNIBLAS".equals(t.get("blas"))
-        && "null".equals(t.get("openblas_num_threads"))).count();
+    long unbounded = tasks.stream().filter(t -> "JNIBLAS".equals(t.blas())
+        && t.openblasNumThreads() == null).count();
     if (unbounded > 0) {
       w.add(unbounded + " of " + tasks.size() + " tasks ran OpenBLAS without OPENBLAS_NUM_THREADS,"
           + " so each may start one thread per core and oversubscribe them; fix: export "
           + "OPENBLAS_NUM_THREADS=1 (and spark.executorEnv.OPENBLAS_NUM_THREADS=1)");
     }
+    // Same bits either way, but slower; a user who turned SIMD off on purpose is not warned.
+    List<TaskStats> scalar = byPartition(tasks).stream().filter(t -> !t.simd().startsWith("Vector API")
+        && !t.simd().contains("corpusencoder.simd=false")).toList();
+    if (!scalar.isEmpty()) {
+      w.add(scalar.size() + " of " + tasks.size() + " tasks ran the elementwise kernels "
+          + scalar.get(0).simd() + " on executor " + scalar.get(0).executor() + "; fix: pass "
+          + "--add-modules=jdk.incubator.vector to the executors' JVMs "
+          + "(spark.executor.extraJavaOptions)");
+    }
     return w;
   }
 
-  /** Per executor: tasks, tokens, busy seconds (sum of task times) and tokens/s while busy. */
-  static List<Map<String, Object>> executors(List<Map<String, Object>> tasks) {
-    Map<String, double[]> agg = new java.util.TreeMap<>();
-    for (Map<String, Object> t : tasks) {
-      double[] a = agg.computeIfAbsent((String) t.get("executor"), k -> new double[3]);
-      a[0]++;
-      a[1] += ((Number) t.get("real_tokens")).doubleValue();
-      a[2] += ((Number) t.get("task_s")).doubleValue();
+  /**
+   * Per executor: tasks, tokens, busy seconds (sum of task times), tokens/s while busy, and its
+   * BLAS and SIMD kernels (one JVM: its first task's).
+   */
+  static List<Map<String, Object>> executors(List<TaskStats> tasks) {
+    Map<String, List<TaskStats>> byExecutor = new java.util.TreeMap<>();
+    for (TaskStats t : byPartition(tasks)) {
+      byExecutor.computeIfAbsent(t.executor(), k -> new ArrayList<>()).add(t);
     }
     List<Map<String, Object>> out = new ArrayList<>();
-    for (var e : agg.entrySet()) {
-      double[] a = e.getValue();
+    for (var e : byExecutor.entrySet()) {
+      long tokens = 0;
+      double busy = 0;
+      for (TaskStats t : e.getValue()) {
+        tokens += t.realTokens();
+        busy += round(t.taskSeconds()); // as the "tasks" entries show it
+      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("executor", e.getKey());
-      m.put("tasks", (long) a[0]);
-      m.put("real_tokens", (long) a[1]);
-      m.put("busy_s", round(a[2]));
-      m.put("tokens_per_s", a[2] > 0 ? Math.round(a[1] / a[2]) : 0L);
+      m.put("tasks", (long) e.getValue().size());
+      m.put("real_tokens", tokens);
+      m.put("busy_s", round(busy));
+      m.put("tokens_per_s", busy > 0 ? Math.round(tokens / busy) : 0L);
+      m.put("blas", e.getValue().get(0).blas());
+      m.put("simd", e.getValue().get(0).simd());
       out.add(m);
     }
     return out;
   }
 
   /** The slowest task against the median: how uneven the partitions were. */
-  static Map<String, Object> skew(List<Map<String, Object>> tasks) {
+  static Map<String, Object> skew(List<TaskStats> tasks) {
     Map<String, Object> m = new LinkedHashMap<>();
-    double[] times = tasks.stream().mapToDouble(t -> ((Number) t.get("task_s")).doubleValue())
-        .sorted().toArray();
+    double[] times = tasks.stream().mapToDouble(t -> round(t.taskSeconds())).sorted().toArray();
     if (times.length == 0) return m;
     double median = times.length % 2 == 1 ? times[times.length / 2]
         : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;

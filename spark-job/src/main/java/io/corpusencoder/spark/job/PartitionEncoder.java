@@ -75,12 +75,10 @@ public final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
         if (ready.isEmpty() && !reported) {
           reported = true;
           TaskContext tc = TaskContext.get();
-          metrics.tasks.add((tc == null ? -1 : partitionOffset + tc.partitionId()) + " " + taskTexts[0] + " "
-              + taskTokens[0] + " " + taskEncode[0] + " " + (System.nanoTime() - taskStart) + " "
-              + io.corpusencoder.core.math.Blas.implementation() + " "
-              + System.getenv("OPENBLAS_NUM_THREADS") + " " + executorId() + " " + fetchNanos
-              + " " + arrivedEpochMillis + " " + taskTokenize[0] + " " + taskBatches[0] + " "
-              + taskChunks[0]);
+          metrics.tasks.add(TaskStats.onThisExecutor(
+              tc == null ? -1 : partitionOffset + tc.partitionId(), taskTexts[0], taskChunks[0],
+              taskTokens[0], taskBatches[0], taskTokenize[0], taskEncode[0],
+              System.nanoTime() - taskStart, fetchNanos, arrivedEpochMillis));
         }
         return !ready.isEmpty();
       }
@@ -198,10 +196,5 @@ public final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
     double[] d = new double[a.length];
     for (int i = 0; i < a.length; i++) d[i] = a[i];
     return d;
-  }
-
-  private static String executorId() {
-    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-    return env == null ? "driver" : env.executorId();
   }
 }

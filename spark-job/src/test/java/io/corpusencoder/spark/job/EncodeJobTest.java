@@ -174,6 +174,74 @@ class EncodeJobTest {
   }
 
   /**
+   * Each task's entry in _report.json against figures that reach the report another way: the
+   * slices' counters (Spark accumulators apart from the task records), the plan's partitions and
+   * this JVM's own BLAS, SIMD, executor and clock. Texts are chunked and batches small, so texts,
+   * chunks, tokens and batches all differ: any two per-task fields swapped on their way from the
+   * executor fail it.
+   */
+  @Test
+  void perTaskFiguresAddUpToTheJobsCountersAndNameTheirExecutor() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      texts.add(String.join(" ", SparkTestSupport.texts(1 + i % 4)).trim());
+    }
+    Path in = corpus(texts);
+    Path out = tmp.resolve("tasks");
+    long before = System.currentTimeMillis();
+    runJob("--input", in.toString(), "--output", out.toString(), "--partitions", "3",
+        "--max-length", "16", "--batch-size", "2");
+    long after = System.currentTimeMillis();
+    JsonNode r = JSON.readTree(out.resolve("_report.json").toFile());
+    JsonNode tasks = r.get("tasks");
+    assertEquals(3, tasks.size(), tasks.toString());
+    long texts0 = 0, tokens = 0, batches = 0, chunks = 0;
+    double encode = 0, tokenize = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      JsonNode t = tasks.get(i);
+      String what = "task " + t;
+      assertEquals(i, t.get("partition").asInt(), what);
+      texts0 += t.get("texts").asLong();
+      tokens += t.get("real_tokens").asLong();
+      batches += t.get("batches").asLong();
+      chunks += Math.round(t.get("mean_batch_texts").asDouble() * t.get("batches").asLong());
+      encode += t.get("encode_s").asDouble();
+      tokenize += t.get("read_tokenize_s").asDouble();
+      double taskS = t.get("task_s").asDouble();
+      assertTrue(t.get("encode_s").asDouble() + t.get("read_tokenize_s").asDouble()
+          <= taskS + 0.002, what);
+      assertEquals(Math.max(0, taskS - t.get("encode_s").asDouble()
+          - t.get("read_tokenize_s").asDouble()), t.get("write_s").asDouble(), 0.002, what);
+      assertEquals(Math.round(t.get("real_tokens").asLong() / taskS),
+          t.get("tokens_per_s").asDouble(), 0.01 * t.get("tokens_per_s").asDouble() + 1, what);
+      long arrived = t.get("model_arrived_epoch_ms").asLong();
+      assertTrue(arrived >= before && arrived <= after, what);
+      assertTrue(t.get("model_fetch_s").asDouble() <= r.get("wall_s").asDouble(), what);
+      assertEquals("driver", t.get("executor").asText(), "local mode: " + what);
+      assertEquals(io.corpusencoder.core.math.Blas.implementation(), t.get("blas").asText());
+      assertEquals(Ops.simd(), t.get("simd").asText());
+      assertEquals(String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")),
+          t.get("openblas_num_threads").asText());
+    }
+    assertEquals(r.get("records_written").asLong(), texts0);
+    assertEquals(r.get("real_tokens").asLong(), tokens);
+    assertEquals(r.get("batches").asLong(), batches);
+    assertEquals(r.get("chunks").asLong(), chunks);
+    assertTrue(chunks > texts0 && batches > 3 && tokens > chunks, r.toString());
+    double rounding = 0.0005 * (tasks.size() + 1);
+    assertEquals(r.get("stages").get("encode_task_s").asDouble(), encode, rounding);
+    assertEquals(r.get("stages").get("tokenize_task_s").asDouble(), tokenize, rounding);
+    JsonNode executors = r.get("executors");
+    assertEquals(1, executors.size(), executors.toString());
+    assertEquals("driver", executors.get(0).get("executor").asText());
+    assertEquals(3, executors.get(0).get("tasks").asInt());
+    assertEquals(tokens, executors.get(0).get("real_tokens").asLong());
+    assertEquals(Ops.simd(), executors.get(0).get("simd").asText());
+    assertEquals(io.corpusencoder.core.math.Blas.implementation(),
+        executors.get(0).get("blas").asText());
+  }
+
+  /**
    * Both doors agree on every text (issue 11, item 9): invalid UTF-8 bytes and lone surrogate
    * escapes are repaired to U+FFFD the same way by the job and by scripts/embed.sh (EmbedCli, run
    * as a user runs it), which give the same bits and flag the text the same way; a valid pair, a

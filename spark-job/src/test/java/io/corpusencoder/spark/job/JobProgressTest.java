@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corpusencoder.spark.commit.SliceCounts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JobProgressTest {
   @TempDir Path tmp;
 
-  private static Map<String, Object> slice(long texts, long quarantined, long tokens) {
-    return Map.of("texts", texts, "quarantined", quarantined, "real_tokens", tokens);
+  private static SliceCounts slice(long texts, long quarantined, long tokens) {
+    return new SliceCounts(1, texts, quarantined, texts, texts, tokens, 0, 0, 0, 0, 0, 1, 0, 0);
   }
 
   /** Counts, rates and time left worked out by hand on a clock the test moves. */
@@ -54,7 +55,7 @@ class JobProgressTest {
   @Test
   void resumedJobRatesAreThisRunsOnly() {
     AtomicLong now = new AtomicLong(0);
-    Map<Integer, Map<String, Object>> before = new TreeMap<>();
+    Map<Integer, SliceCounts> before = new TreeMap<>();
     before.put(0, slice(3000, 0, 900_000));
     JobProgress p = new JobProgress(6000, 2, before, new PrintStream(new ByteArrayOutputStream()),
         now::get);

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,29 +73,79 @@ class JobReportTest {
     assertEquals(2L, r.fields.get("records_written"));
   }
 
+  static final String SIMD = "Vector API, 8 lanes";
+
+  /** A task as PartitionEncoder reports it; nanoseconds, as the record holds them. */
+  static TaskStats task(int partition, long texts, long tokens, long encodeNanos, long taskNanos,
+      String blas, String openblasThreads, String executor, long fetchNanos, long arrivedMillis,
+      long tokenizeNanos, long batches, long chunks, String simd) {
+    return new TaskStats(partition, texts, chunks, tokens, batches, tokenizeNanos, encodeNanos,
+        taskNanos, fetchNanos, arrivedMillis, executor, blas, openblasThreads, simd);
+  }
+
+  /**
+   * Every field of a task's report entry, against values worked out by hand from a record whose
+   * fields all differ: two fields swapped anywhere between the record and the report fail it.
+   */
   @Test
-  void slowBlasAndUnboundedOpenBlasThreadsAreReportedWithTheirFix() {
-    var tasks = JobReport.tasks(List.of(
-        "1 10 1000 2000000000 3000000000 JNIBLAS 1 0 2500000000 1000002500 500000000 4 10",
-        "0 5 500 1000000000 1500000000 VectorBLAS null 1 3000000000 1000003000 500000000 4 10",
-        "2 7 700 1000000000 1000000000 JNIBLAS null 0 0 1000009000 500000000 4 10"));
-    assertEquals(0, tasks.get(0).get("partition"), "sorted by partition");
-    assertEquals(333L, tasks.get(0).get("tokens_per_s"));
+  void aTasksReportEntryNamesEachFieldRight() {
+    TaskStats t = new TaskStats(3, 11, 13, 1700, 5, 250_000_000L, 1_500_000_000L,
+        2_500_000_000L, 125_000_000L, 1_234_567L, "7", "JNIBLAS", "2", SIMD);
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("partition", 3);
+    expected.put("texts", 11L);
+    expected.put("real_tokens", 1700L);
+    expected.put("encode_s", 1.5);
+    expected.put("task_s", 2.5);
+    expected.put("tokens_per_s", 680L); // 1700 / 2.5
+    expected.put("blas", "JNIBLAS");
+    expected.put("openblas_num_threads", "2");
+    expected.put("simd", SIMD);
+    expected.put("executor", "7");
+    expected.put("model_fetch_s", 0.125);
+    expected.put("model_arrived_epoch_ms", 1_234_567L);
+    expected.put("read_tokenize_s", 0.25);
+    expected.put("write_s", 0.75); // 2.5 - 1.5 - 0.25
+    expected.put("batches", 5L);
+    expected.put("mean_batch_texts", 2.6); // 13 chunks / 5 batches
+    expected.put("mean_batch_tokens", 340L); // 1700 / 5
+    expected.put("padding_fraction", 0.0);
+    assertEquals(expected, t.toReport());
+    assertEquals(List.copyOf(expected.keySet()), List.copyOf(t.toReport().keySet()), "order");
+    var unset = new TaskStats(0, 1, 1, 1, 1, 0, 0, 1, 0, 0, "driver", "JNIBLAS", null, SIMD);
+    assertEquals("null", unset.toReport().get("openblas_num_threads"), "as README shows it");
+  }
+
+  @Test
+  void slowBlasUnboundedOpenBlasThreadsAndScalarKernelsAreReportedWithTheirFix() {
+    String scalar = "scalar (jdk.incubator.vector is not loaded: "
+        + "--add-modules=jdk.incubator.vector enables the SIMD kernels)";
+    var tasks = List.of(
+        task(1, 10, 1000, 2000000000, 3000000000L, "JNIBLAS", "1", "0", 2500000000L, 1000002500, 500000000, 4, 10, SIMD),
+        task(0, 5, 500, 1000000000, 1500000000, "VectorBLAS", null, "1", 3000000000L, 1000003000, 500000000, 4, 10, scalar),
+        task(2, 7, 700, 1000000000, 1000000000, "JNIBLAS", null, "0", 0, 1000009000, 500000000, 4, 10, SIMD));
+    assertEquals(0, JobReport.tasks(tasks).get(0).get("partition"), "sorted by partition");
+    assertEquals(333L, JobReport.tasks(tasks).get(0).get("tokens_per_s"));
     List<String> w = JobReport.warnings(tasks);
-    assertEquals(2, w.size());
+    assertEquals(3, w.size(), w.toString());
     assertTrue(w.get(0).startsWith("1 of 3 tasks ran on VectorBLAS"), w.get(0));
     assertTrue(w.get(0).endsWith("fix: apt-get install -y libopenblas0-pthread on every node"));
     assertTrue(w.get(1).startsWith("1 of 3 tasks ran OpenBLAS without OPENBLAS_NUM_THREADS"));
-    assertEquals(List.of(), JobReport.warnings(JobReport.tasks(
-        List.of("0 1 10 1000 1000 JNIBLAS 1 0 0 0 500000000 4 10"))));
+    assertEquals("1 of 3 tasks ran the elementwise kernels " + scalar + " on executor 1; fix: "
+        + "pass --add-modules=jdk.incubator.vector to the executors' JVMs "
+        + "(spark.executor.extraJavaOptions)", w.get(2));
+    assertEquals(List.of(), JobReport.warnings(List.of(
+        task(0, 1, 10, 1000, 1000, "JNIBLAS", "1", "0", 0, 0, 500000000, 4, 10, SIMD),
+        task(1, 1, 10, 1000, 1000, "JNIBLAS", "1", "0", 0, 0, 500000000, 4, 10,
+            "scalar (corpusencoder.simd=false)"))), "SIMD turned off on purpose: no warning");
   }
 
   @Test
   void broadcastFiguresPerExecutorComeFromEachOnesFirstTask() throws Exception {
-    var tasks = JobReport.tasks(List.of(
-        "0 1 10 1000 1000 JNIBLAS 1 0 2500000000 1000002500 500000000 4 10",
-        "1 1 10 1000 1000 JNIBLAS 1 1 3000000000 1000003000 500000000 4 10",
-        "2 1 10 1000 1000 JNIBLAS 1 0 0 1000009000 500000000 4 10"));
+    var tasks = List.of(
+        task(0, 1, 10, 1000, 1000, "JNIBLAS", "1", "0", 2500000000L, 1000002500, 500000000, 4, 10, SIMD),
+        task(1, 1, 10, 1000, 1000, "JNIBLAS", "1", "1", 3000000000L, 1000003000, 500000000, 4, 10, SIMD),
+        task(2, 1, 10, 1000, 1000, "JNIBLAS", "1", "0", 0, 1000009000, 500000000, 4, 10, SIMD));
     var model = SparkTestSupport.model();
     var b = JobReport.broadcast(model, 0.5, 1000000000L, tasks);
     // Checked against values computed outside the code under test: README documents
@@ -114,17 +166,22 @@ class JobReportTest {
 
   @Test
   void perExecutorFiguresStageTimesAndSkew() {
-    var tasks = JobReport.tasks(List.of(
-        "0 10 1000 2000000000 4000000000 JNIBLAS 1 0 0 0 1000000000 4 10",
-        "1 10 3000 2000000000 2000000000 JNIBLAS 1 1 0 0 0 2 10",
-        "2 10 2000 1000000000 1000000000 JNIBLAS 1 1 0 0 0 1 10"));
-    assertEquals(1.0, tasks.get(0).get("write_s"), "4 s task - 2 s encode - 1 s read");
-    assertEquals(2.5, tasks.get(0).get("mean_batch_texts"));
-    assertEquals(250L, tasks.get(0).get("mean_batch_tokens"));
+    var tasks = List.of(
+        task(0, 10, 1000, 2000000000, 4000000000L, "JNIBLAS", "1", "0", 0, 0, 1000000000, 4, 10, SIMD),
+        task(1, 10, 3000, 2000000000, 2000000000, "VectorBLAS", "1", "1", 0, 0, 0, 2, 10, "scalar (x)"),
+        task(2, 10, 2000, 1000000000, 1000000000, "VectorBLAS", "1", "1", 0, 0, 0, 1, 10, "scalar (x)"));
+    var first = JobReport.tasks(tasks).get(0);
+    assertEquals(1.0, first.get("write_s"), "4 s task - 2 s encode - 1 s read");
+    assertEquals(2.5, first.get("mean_batch_texts"));
+    assertEquals(250L, first.get("mean_batch_tokens"));
     var ex = JobReport.executors(tasks);
     assertEquals(2, ex.size());
     assertEquals(5000L, ex.get(1).get("real_tokens"));
     assertEquals(1667L, ex.get(1).get("tokens_per_s"), "5000 tokens in 3 busy seconds");
+    assertEquals(SIMD, ex.get(0).get("simd"));
+    assertEquals("JNIBLAS", ex.get(0).get("blas"));
+    assertEquals("scalar (x)", ex.get(1).get("simd"));
+    assertEquals("VectorBLAS", ex.get(1).get("blas"));
     var skew = JobReport.skew(tasks);
     assertEquals(4.0, skew.get("slowest_task_s"));
     assertEquals(2.0, skew.get("median_task_s"));
