@@ -28,7 +28,10 @@ from its published config's structure at a small size, with seeded random weight
       past it. The reference is transformers' own ModernBertModel (eager attention: the
       unpadded flash path needs a GPU); ModernBERT's real tokenizer is OLMo's BPE, not shipped by
       any registry here, so this fixture uses the same Unigram tokenizer as the others: the
-      family's model is under test, not its tokenizer)
+      family's model is under test, not its tokenizer); and long_reference.jsonl.gz: 6 texts
+      past 600 tokens (texts of one language joined, cut at LONG_MAX_LENGTH = 2048 with the
+      special tokens; 1113 to 2048 tokens here), {"lang", "text", "input_ids", "rows",
+      "hidden"}: the hidden states of every 8th token and the last ("rows"), to keep it small
 
 Both use the XLM-R SentencePiece-Unigram fixture tokenizer (../resources/tokenize/
 unigram-xlmr-tokenizer.json, 8002 pieces, <s>=0 <pad>=1 </s>=2, the ids MPNet's and RoBERTa's
@@ -82,6 +85,7 @@ TOKENIZER = os.path.join(RES, "tokenize", "unigram-xlmr-tokenizer.json")
 CORPUS = os.path.join(RES, "tokenize", "multilingual-texts.jsonl.gz")
 SEED = 14
 MAX_LENGTH = 512
+LONG_MAX_LENGTH = 2048
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 EDGE_CASES = [
     "",
@@ -255,6 +259,33 @@ def write_fixture(name, model, cls, tok, texts, **load_kwargs):
     return out
 
 
+def write_long_reference(out, model, tok):
+    """Past 512 tokens: long texts (see the docstring), every 8th token's hidden state."""
+    rows = [json.loads(line) for line in gzip.open(CORPUS, "rt", encoding="utf-8")]
+    rng = random.Random(SEED + 3)
+    langs = sorted({r["lang"] for r in rows})
+    targets = [600, 1000, 1500, 2100, 2100, 2100]
+    with open(os.path.join(out, "long_reference.jsonl.gz"), "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        for target, lang in zip(targets, rng.sample(langs, len(targets))):
+            mine = [r["text"] for r in rows if r["lang"] == lang]
+            parts = []
+            while len(tok("\n".join(parts))["input_ids"]) < target:
+                parts.append(rng.choice(mine))
+            text = "\n".join(parts)
+            enc = tok(text, truncation=True, max_length=LONG_MAX_LENGTH, return_tensors="pt")
+            enc.pop("token_type_ids", None)
+            with torch.no_grad():
+                h = model(**enc).last_hidden_state[0]
+            n = h.shape[0]
+            keep = sorted(set(range(0, n, 8)) | {n - 1})
+            line = {"lang": lang, "text": text, "input_ids": enc["input_ids"][0].tolist(),
+                    "rows": keep, "hidden": [[r6(v) for v in h[t].tolist()] for t in keep]}
+            gz.write((json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+                     .encode("utf-8"))
+            print(f"  long: {lang}, {n} tokens")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default=None,
@@ -276,8 +307,10 @@ def main():
                        "buckets": buckets.tolist()}, f, separators=(",", ":"))
             f.write("\n")
     if args.only in (None, "modernbert-tiny"):
-        write_fixture("modernbert-tiny", make_modernbert(vocab_size), ModernBertModel, tok, texts,
-                      attn_implementation="eager")
+        model = make_modernbert(vocab_size)
+        out = write_fixture("modernbert-tiny", model, ModernBertModel, tok, texts,
+                            attn_implementation="eager")
+        write_long_reference(out, model, tok)
 
 
 if __name__ == "__main__":
