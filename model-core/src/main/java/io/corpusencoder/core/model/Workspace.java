@@ -24,7 +24,10 @@ public final class Workspace {
     context = atLeast(context, rows * hiddenSize);
     qkv = atLeast(qkv, rows * 3 * hiddenSize);
     ffn = atLeast(ffn, rows * intermediateSize);
-    seqQkv = atLeast(seqQkv, maxLen * 3 * hiddenSize);
+    // One row of slack: attention reads Q, K and V as strided views at offsets into a row, and
+    // netlib-java 3.0.3 (what Spark 3.5 ships) checks a view as if it reached offset + rows · ld,
+    // a row past its real end (IndexOutOfBoundsException at a sequence of exactly maxLen).
+    seqQkv = atLeast(seqQkv, (maxLen + 1) * 3 * hiddenSize);
     seqContext = atLeast(seqContext, maxLen * hiddenSize);
     scores = atLeast(scores, maxLen * paddedLength(maxLen));
     rowInv = atLeast(rowInv, maxLen);
