@@ -70,4 +70,18 @@ with zipfile.ZipFile(io.BytesIO(b"".join(parts))) as z:
 PY
   rm -rf "$tmp"
 fi
+# The PySpark tests' venvs, one per Spark line, every package pinned in
+# python/requirements/pyspark-LINE.txt (pyspark, pytest, Spark Connect's client libraries); made
+# again when that file changes. mvn verify installs python/ into each and runs python/tests.
+for line in 3.5 4.1; do
+  venv="${XDG_CACHE_HOME:-$HOME/.cache}/corpus-encoder/pyspark-$line"
+  req="$ROOT/python/requirements/pyspark-$line.txt"
+  if ! cmp -s "$req" "$venv/requirements.txt"; then
+    echo "PySpark $line test venv: $venv" >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req" >&2
+    cp "$req" "$venv/requirements.txt"
+  fi
+done
 echo "setup done: run scripts/encode.sh" >&2

@@ -1,5 +1,6 @@
 package io.corpusencoder.spark.job;
 
+import io.corpusencoder.core.cli.OptionSpec;
 import io.corpusencoder.core.embed.EmbeddingMetadata;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
@@ -88,6 +89,35 @@ public final class EncodeJob {
       status = 1;
     }
     System.exit(status);
+  }
+
+  /**
+   * Runs the job on a session the caller already has (the door of the Python API,
+   * corpus_encoder.encode): {@code options} are the command line's, named without "--"; returns
+   * the report as JSON (also written to the output's _report.json). The session keeps running.
+   * Bad options are IllegalArgumentExceptions naming the option, as on the command line.
+   */
+  public static String encode(SparkSession spark, Map<String, String> options) throws IOException {
+    if (options.containsKey("master")) {
+      throw new IllegalArgumentException("master: the job runs on the given SparkSession (master "
+          + spark.sparkContext().master() + "); leave master out");
+    }
+    List<String> args = new ArrayList<>();
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      args.add("--" + e.getKey());
+      args.add(e.getValue());
+    }
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+    for (Tuple2<String, String> t : spark.sparkContext().getConf().getAll()) {
+      sparkConf.put(t._1(), t._2());
+    }
+    JobOptions o = JobOptions.parse(args.toArray(String[]::new), sparkConf);
+    return run(spark, o, prepare(o)).toJson();
+  }
+
+  /** The job's option names, as the command line spells them without "--". */
+  public static List<String> optionNames() {
+    return JobOptions.SPECS.stream().map(OptionSpec::name).toList();
   }
 
   /** What the driver settles before Spark starts: the model with its settings. */

@@ -1,0 +1,51 @@
+"""One local SparkSession for the whole run (a session costs 5-60 s on 2 busy cores)."""
+
+import os
+import struct
+
+import pytest
+
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# Short texts in several scripts: each is one chunk, so the Transformer's vector (the first
+# window) and the job's (the text's only chunk) are the same computation.
+TEXTS = [
+    "Corpus Encoder computes contextual embeddings on Spark.",
+    "Die Katze sitzt auf der Matte.",
+    "東京は日本の首都です。",
+    "",
+    "short",
+]
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from pyspark.sql import SparkSession
+
+    from corpus_encoder import with_corpus_encoder
+
+    builder = SparkSession.builder.master("local[2]").appName("corpus_encoder tests")
+    builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+    session = with_corpus_encoder(builder).getOrCreate()
+    yield session
+    session.stop()
+
+
+def float32_bits(values):
+    """The float32 bytes of a vector (Spark returns array<float> as Python floats, exactly)."""
+    return struct.pack(f"<{len(values)}f", *values)
+
+
+def model_core_bits(spark, texts, model="all-minilm-l6-v2"):
+    """Each text's vector from model-core itself (EmbeddingModel.embed, no Spark), as float32
+    bytes: the reference every door must match bit for bit."""
+    jvm = spark.sparkContext._jvm
+    m = jvm.io.corpusencoder.core.embed.ModelLoader.load(model)
+    out = []
+    for e in m.embed(jvm.java.util.ArrayList(list(texts))):
+        vector = e.vector()
+        buf = jvm.java.nio.ByteBuffer.allocate(4 * len(vector))
+        buf.order(jvm.java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(vector)
+        out.append(bytes(buf.array()))
+    return out
