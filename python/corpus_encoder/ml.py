@@ -26,9 +26,11 @@ class TextEncoder(
     JavaTransformer, HasInputCol, HasOutputCol, JavaMLReadable["TextEncoder"], JavaMLWritable
 ):
     """
-    Appends an embedding column (array<float>) for a text column, with the same encoder, and
-    the same bits, as the batch job. Texts longer than ``maxLength`` tokens are truncated; a null
-    text gets the empty text's vector. The model is loaded on the driver and broadcast.
+    Appends an embedding column (array<float>) for a text column through the job's own encoder,
+    with the job's settings and defaults, so a row's vector has the bits of the job's (a text
+    longer than ``maxLength`` is encoded in chunks and gets the mean of their vectors;
+    ``longText="truncate"`` keeps its first window). A null text gets a null vector, and its
+    reason in ``errorCol`` when set. The model is loaded on the driver and broadcast.
 
     >>> from corpus_encoder import TextEncoder
     >>> encoder = TextEncoder(inputCol="text", outputCol="embedding", model="all-minilm-l6-v2")
@@ -63,6 +65,18 @@ class TextEncoder(
         "tokens per text (0 = the model's)",
         typeConverter=TypeConverters.toInt,
     )
+    stride = Param(
+        Params._dummy(),
+        "stride",
+        "tokens shared by consecutive chunks of a long text",
+        typeConverter=TypeConverters.toInt,
+    )
+    longText = Param(
+        Params._dummy(),
+        "longText",
+        "texts longer than maxLength: chunk (the mean of their chunks' vectors) | truncate",
+        typeConverter=TypeConverters.toString,
+    )
     batchSize = Param(
         Params._dummy(), "batchSize", "texts per forward pass", typeConverter=TypeConverters.toInt
     )
@@ -71,6 +85,31 @@ class TextEncoder(
         "batchTokens",
         "real tokens per forward pass",
         typeConverter=TypeConverters.toInt,
+    )
+
+    sortWindow = Param(
+        Params._dummy(),
+        "sortWindow",
+        "rows buffered per task and sorted by length before batching",
+        typeConverter=TypeConverters.toInt,
+    )
+    nTokensCol = Param(
+        Params._dummy(),
+        "nTokensCol",
+        "column for the tokens the model saw over all chunks (empty: none)",
+        typeConverter=TypeConverters.toString,
+    )
+    truncatedCol = Param(
+        Params._dummy(),
+        "truncatedCol",
+        "column saying whether the text was cut (longText=truncate only; empty: none)",
+        typeConverter=TypeConverters.toString,
+    )
+    errorCol = Param(
+        Params._dummy(),
+        "errorCol",
+        "column for why a row got no vector (empty: none)",
+        typeConverter=TypeConverters.toString,
     )
 
     @keyword_only
@@ -83,8 +122,14 @@ class TextEncoder(
         pooling: str = "model",
         normalize: Union[bool, str] = "model",
         maxLength: int = 0,
+        stride: int = 0,
+        longText: str = "chunk",
         batchSize: int = 64,
         batchTokens: int = 4096,
+        sortWindow: int = 1024,
+        nTokensCol: str = "",
+        truncatedCol: str = "",
+        errorCol: str = "",
     ):
         super().__init__()
         self._java_obj = self._new_java_obj(JAVA_CLASS, self.uid)
@@ -95,8 +140,14 @@ class TextEncoder(
             pooling="model",
             normalize="model",
             maxLength=0,
+            stride=0,
+            longText="chunk",
             batchSize=64,
             batchTokens=4096,
+            sortWindow=1024,
+            nTokensCol="",
+            truncatedCol="",
+            errorCol="",
         )
         self.setParams(**self._input_kwargs)
 
@@ -110,8 +161,14 @@ class TextEncoder(
         pooling: str = "model",
         normalize: Union[bool, str] = "model",
         maxLength: int = 0,
+        stride: int = 0,
+        longText: str = "chunk",
         batchSize: int = 64,
         batchTokens: int = 4096,
+        sortWindow: int = 1024,
+        nTokensCol: str = "",
+        truncatedCol: str = "",
+        errorCol: str = "",
     ) -> "TextEncoder":
         """Sets the given params (keyword arguments only)."""
         return self._set(**self._input_kwargs)
@@ -145,6 +202,42 @@ class TextEncoder(
 
     def getMaxLength(self) -> int:
         return self.getOrDefault(self.maxLength)
+
+    def setStride(self, value: int) -> "TextEncoder":
+        return self._set(stride=value)
+
+    def getStride(self) -> int:
+        return self.getOrDefault(self.stride)
+
+    def setLongText(self, value: str) -> "TextEncoder":
+        return self._set(longText=value)
+
+    def getLongText(self) -> str:
+        return self.getOrDefault(self.longText)
+
+    def setSortWindow(self, value: int) -> "TextEncoder":
+        return self._set(sortWindow=value)
+
+    def getSortWindow(self) -> int:
+        return self.getOrDefault(self.sortWindow)
+
+    def setNTokensCol(self, value: str) -> "TextEncoder":
+        return self._set(nTokensCol=value)
+
+    def getNTokensCol(self) -> str:
+        return self.getOrDefault(self.nTokensCol)
+
+    def setTruncatedCol(self, value: str) -> "TextEncoder":
+        return self._set(truncatedCol=value)
+
+    def getTruncatedCol(self) -> str:
+        return self.getOrDefault(self.truncatedCol)
+
+    def setErrorCol(self, value: str) -> "TextEncoder":
+        return self._set(errorCol=value)
+
+    def getErrorCol(self) -> str:
+        return self.getOrDefault(self.errorCol)
 
     def setBatchSize(self, value: int) -> "TextEncoder":
         return self._set(batchSize=value)

@@ -69,7 +69,7 @@ def test_pipeline_saved_in_python_loads_in_java(spark, tmp_path):
 def test_pipeline_saved_in_java_loads_in_python(spark, tmp_path):
     df = spark.createDataFrame([(t,) for t in TEXTS], ["text"])
     jvm = spark.sparkContext._jvm
-    java_stage = java_class(spark, JAVA_CLASS)().setOutputCol("vec").setMaxLength(16)
+    java_stage = java_class(spark, JAVA_CLASS)().setOutputCol("vec").setMaxLength(128)
     stages = spark.sparkContext._gateway.new_array(jvm.org.apache.spark.ml.PipelineStage, 1)
     stages[0] = java_stage
     path = str(tmp_path / "pipeline")
@@ -78,7 +78,7 @@ def test_pipeline_saved_in_java_loads_in_python(spark, tmp_path):
     loaded = PipelineModel.load(path)
     stage = loaded.stages[0]
     assert isinstance(stage, TextEncoder)
-    assert (stage.uid, stage.getOutputCol(), stage.getMaxLength()) == (java_stage.uid(), "vec", 16)
+    assert (stage.uid, stage.getOutputCol(), stage.getMaxLength()) == (java_stage.uid(), "vec", 128)
     rows = loaded.transform(df).collect()
     assert [float32_bits(r.vec) for r in rows] == model_core_bits(spark, TEXTS)
 
