@@ -7,6 +7,7 @@ import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.spark.commit.SliceLog;
 import io.corpusencoder.spark.commit.SliceWriter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
