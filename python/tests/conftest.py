@@ -3,8 +3,6 @@
 import os
 import struct
 
-import pyspark
-
 import pytest
 
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -52,15 +50,3 @@ def model_core_bits(spark, texts, model="all-minilm-l6-v2"):
         out.append(bytes(buf.array()))
     return out
 
-
-# On pyspark 3.5.9's own jars (netlib-java 3.0.3, what Spark 3.5 ships), model-core's attention
-# products fail for some of these texts: Blas.gemmNT from SelfAttention.attend throws
-# IndexOutOfBoundsException in netlib's AbstractBLAS.checkIndex ("Index 19967 out of bounds for
-# length 19584"), in model-core's own embed() as in the job and the Transformer; Spark 4's
-# netlib 3.0.4 takes the same calls. A bug of the 3.5 line, found by these tests and left to it:
-# strict, so these tests fail the run as soon as it is fixed, and the marker goes.
-SPARK35_NETLIB_BUG = pytest.mark.xfail(
-    pyspark.__version__.startswith("3.5."),
-    strict=True,
-    reason="Spark 3.5 line: netlib 3.0.3 sgemm IndexOutOfBoundsException in SelfAttention.attend",
-)

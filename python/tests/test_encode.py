@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import SPARK35_NETLIB_BUG, TEXTS, float32_bits, model_core_bits
+from conftest import TEXTS, float32_bits, model_core_bits
 
 from corpus_encoder import encode, option_names
 
@@ -16,7 +16,6 @@ def write_corpus(path, texts, malformed=()):
             f.write(line + "\n")
 
 
-@SPARK35_NETLIB_BUG
 def test_encode_returns_the_report_and_model_cores_bits(spark, tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     write_corpus(corpus, TEXTS, malformed=['{"id": "bad", "text": 42}'])

@@ -7,7 +7,7 @@ import struct
 import zipfile
 
 import pytest
-from conftest import SPARK35_NETLIB_BUG, float32_bits, model_core_bits
+from conftest import float32_bits, model_core_bits
 
 from corpus_encoder import jar_path
 from corpus_encoder._jars import JARS
@@ -23,7 +23,6 @@ def pyspark_section():
     return text[start:end]
 
 
-@SPARK35_NETLIB_BUG
 def test_readme_example_runs(spark, tmp_path):
     example = re.search(r"```python\n(.*?)```", pyspark_section(), re.S).group(1)
     with open(tmp_path / "docs.jsonl", "w", encoding="utf-8") as f:

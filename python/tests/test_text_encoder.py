@@ -1,7 +1,7 @@
 """corpus_encoder.TextEncoder against the JVM class it wraps."""
 
 import pytest
-from conftest import SPARK35_NETLIB_BUG, TEXTS, float32_bits, model_core_bits
+from conftest import TEXTS, float32_bits, model_core_bits
 from pyspark.ml import Pipeline, PipelineModel
 from pyspark.sql import DataFrame
 
@@ -29,7 +29,6 @@ def test_params_are_the_java_classes(spark):
         assert actual == expected, f"default of {name}: Python {actual!r}, Java {expected!r}"
 
 
-@SPARK35_NETLIB_BUG
 def test_transform_gives_model_cores_bits(spark):
     df = spark.createDataFrame([(i, t) for i, t in enumerate(TEXTS)], ["id", "text"])
     rows = TextEncoder(inputCol="text", outputCol="vec").transform(df).orderBy("id").collect()
@@ -67,7 +66,6 @@ def test_pipeline_saved_in_python_loads_in_java(spark, tmp_path):
     assert [float32_bits(r.vec) for r in by_java] == [float32_bits(r.vec) for r in by_python]
 
 
-@SPARK35_NETLIB_BUG
 def test_pipeline_saved_in_java_loads_in_python(spark, tmp_path):
     df = spark.createDataFrame([(t,) for t in TEXTS], ["text"])
     jvm = spark.sparkContext._jvm
