@@ -51,6 +51,9 @@ public final class EmbedCli {
       EncodeOptions.BATCH_SIZE,
       EncodeOptions.BATCH_TOKENS,
       EncodeOptions.SORT_WINDOW,
+      EncodeOptions.PROMPT,
+      EncodeOptions.PROMPT_TEXT,
+      EncodeOptions.DIMENSIONS,
       OptionSpec.bool("with-token-ids", "false", "also write \"token_ids\" (a text of several "
           + "chunks: \"chunk_token_ids\", one array per chunk)"),
       OptionSpec.bool("tokenize", "false", "tokenize only, no model run: write {\"id\", "
@@ -150,7 +153,8 @@ public final class EmbedCli {
     RecordEncoder encoder = new RecordEncoder(ModelLoader.load(o.model()), o.settings());
     EmbeddingModel model = encoder.model();
     System.err.println("embed: model " + model.name() + " (" + model.dimension() + " dims, "
-        + model.pooling().name().toLowerCase() + " pooling, normalize=" + model.normalize()
+        + model.head().describe() + " pooling, normalize=" + model.normalize()
+        + (model.prompt().isEmpty() ? "" : ", prompt \"" + model.prompt() + "\"")
         + ", max length " + model.maxLength() + ", long texts: "
         + o.settings().longText().optionValue() + ", BLAS " + Blas.implementation() + ")");
     ExecutorService pool = o.threads() > 1 ? Executors.newFixedThreadPool(o.threads()) : null;

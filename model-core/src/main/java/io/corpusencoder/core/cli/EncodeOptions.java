@@ -30,7 +30,18 @@ public final class EncodeOptions {
       "also write one document row (chunk -1): the mean of its chunks' vectors, L2-normalized "
           + "when normalize is on (a one-chunk text's is its chunk's vector)");
   public static final OptionSpec POOLING = choice("pooling", D.pooling(), "mean | cls | max | "
-      + "model (the model's own)", "mean", "cls", "max", "model");
+      + "lasttoken | mean_sqrt_len_tokens | weightedmean | model (the model's own)", "mean", "cls",
+      "max", "lasttoken", "mean_sqrt_len_tokens", "weightedmean", "model");
+  public static final OptionSpec PROMPT = checked("prompt", D.prompt(), "a prompt the model "
+      + "declares (config_sentence_transformers.json, e.g. query, passage), put before every text "
+      + "| model (its default_prompt_name; none if it has none) | none",
+      s -> !s.isEmpty(), "a prompt name, model or none");
+  public static final OptionSpec PROMPT_TEXT = OptionSpec.text("prompt-text", D.promptText(),
+      "a prompt's text put before every text, e.g. \"query: \" (instead of --prompt)");
+  public static final OptionSpec DIMENSIONS = checked("dimensions",
+      String.valueOf(D.dimensions()), "keep the first N values of each vector (Matryoshka), "
+          + "re-normalized when the model normalizes (0 = all)", OptionSpec::isNonNegativeInt,
+      "a non-negative integer");
   public static final OptionSpec NORMALIZE = choice("normalize", D.normalize(), "L2-normalize "
       + "embeddings: true | false | model", "true", "false", "model").withBare("true");
   public static final OptionSpec TOKEN_VECTORS = bool("token-vectors",
@@ -68,6 +79,9 @@ public final class EncodeOptions {
     if ((v = value.apply("batch-size")) != null) s = s.withBatchSize(Integer.parseInt(v));
     if ((v = value.apply("batch-tokens")) != null) s = s.withBatchTokens(Integer.parseInt(v));
     if ((v = value.apply("sort-window")) != null) s = s.withSortWindow(Integer.parseInt(v));
+    if ((v = value.apply("prompt")) != null) s = s.withPrompt(v);
+    if ((v = value.apply("prompt-text")) != null) s = s.withPromptText(v);
+    if ((v = value.apply("dimensions")) != null) s = s.withDimensions(Integer.parseInt(v));
     return s;
   }
 }

@@ -4,7 +4,9 @@ import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.model.HiddenStates;
 import io.corpusencoder.core.model.ThreadWorkspaces;
 import io.corpusencoder.core.model.Workspace;
+import io.corpusencoder.core.pool.Dense;
 import io.corpusencoder.core.pool.Pooling;
+import io.corpusencoder.core.pool.SentenceHead;
 import io.corpusencoder.core.tokenize.Tokenizer;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.io.Serializable;
@@ -38,19 +40,39 @@ public final class EmbeddingModel implements Serializable {
   private final Tokenizer tokenizer;
   private final String tokenizerSha256;
   private final Encoder encoder;
-  private final Pooling pooling;
+  private final SentenceHead head;
   private final boolean normalize;
   private final int maxLength;
+  private final Prompts prompts;
+  private final String prompt;
+  private final int promptLength;
+  private final int dimensions;
+  private transient volatile String weightsSha256;
 
   /** {@code tokenizerSha256}: of the tokenizer's file(s), see {@link ModelIdentity}. */
   public EmbeddingModel(String name, Tokenizer tokenizer, String tokenizerSha256, Encoder encoder,
       Pooling pooling, boolean normalize, int maxLength) {
+    this(name, tokenizer, tokenizerSha256, encoder, SentenceHead.of(pooling), normalize,
+        maxLength, Prompts.NONE, "", 0);
+  }
+
+  /**
+   * With sentence-transformers' modules: {@code head} (pooling and Dense modules), the model's
+   * {@code prompts}, the {@code prompt} text put before every text ("" none) and the Matryoshka
+   * {@code dimensions} kept (0 = all).
+   */
+  public EmbeddingModel(String name, Tokenizer tokenizer, String tokenizerSha256, Encoder encoder,
+      SentenceHead head, boolean normalize, int maxLength, Prompts prompts, String prompt,
+      int dimensions) {
     this.name = Objects.requireNonNull(name);
     this.tokenizer = Objects.requireNonNull(tokenizer);
     this.tokenizerSha256 = Objects.requireNonNull(tokenizerSha256);
     this.encoder = Objects.requireNonNull(encoder);
-    this.pooling = Objects.requireNonNull(pooling);
+    this.head = Objects.requireNonNull(head);
     this.normalize = normalize;
+    this.prompts = Objects.requireNonNull(prompts);
+    this.prompt = Objects.requireNonNull(prompt);
+    head.requireChains(encoder.config().hiddenSize(), "model " + name);
     int limit = encoder.config().maxLength();
     if (maxLength < tokenizer.numSpecialTokens() + 1 || maxLength > limit) {
       throw new IllegalArgumentException("max length " + maxLength + " for model " + name
@@ -58,15 +80,60 @@ public final class EmbeddingModel implements Serializable {
           + "] (max_position_embeddings)");
     }
     this.maxLength = maxLength;
+    this.promptLength = promptLength(tokenizer, prompt);
+    int full = head.outputDimension(encoder.config().hiddenSize());
+    if (dimensions < 0 || dimensions > full) {
+      throw new IllegalArgumentException("dimensions " + dimensions + " for model " + name
+          + " must be in [1, " + full + "] (the model's dimension), or 0 for all");
+    }
+    this.dimensions = dimensions == full ? 0 : dimensions;
+  }
+
+  /**
+   * The prompt's length in tokens as sentence-transformers counts it (the pooling leaves these
+   * first tokens out when include_prompt is false): the prompt tokenized alone, special tokens
+   * included, less a closing special token.
+   */
+  static int promptLength(Tokenizer tokenizer, String prompt) {
+    if (prompt.isEmpty()) return 0;
+    Encoding content = tokenizer.tokenize(prompt);
+    Encoding alone = tokenizer.withSpecialTokens(prompt, content, 0, content.length(), false);
+    int n = alone.length();
+    return n > 0 && alone.special()[n - 1] ? n - 1 : n;
   }
 
   public String name() {
     return name;
   }
 
-  /** sha256 (hex) of the parameters, whatever file they came from (see {@link ModelIdentity}). */
+  /**
+   * sha256 (hex) of the parameters, whatever file they came from (see {@link ModelIdentity}):
+   * the encoder's; with Dense modules, the sha256 of the encoder's digest (its 64 hex characters)
+   * followed by each Dense module's weight and bias (fp32, little-endian).
+   */
   public String weightsSha256() {
-    return encoder.weightsSha256();
+    if (head.dense().isEmpty()) return encoder.weightsSha256();
+    String d = weightsSha256;
+    if (d == null) weightsSha256 = d = denseDigest();
+    return d;
+  }
+
+  private String denseDigest() {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(encoder.weightsSha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      for (Dense d : head.dense()) {
+        for (float[] p : d.bias() == null ? List.of(d.weight()) : List.of(d.weight(), d.bias())) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * p.length)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          for (float f : p) b.putInt(Float.floatToRawIntBits(f));
+          md.update(b.array());
+        }
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** sha256 (hex) of the tokenizer's file(s) (see {@link ModelIdentity}). */
@@ -88,7 +155,12 @@ public final class EmbeddingModel implements Serializable {
   }
 
   public Pooling pooling() {
-    return pooling;
+    return head.pooling();
+  }
+
+  /** Pooling, include_prompt and Dense modules. */
+  public SentenceHead head() {
+    return head;
   }
 
   public boolean normalize() {
@@ -99,28 +171,68 @@ public final class EmbeddingModel implements Serializable {
     return maxLength;
   }
 
-  public int dimension() {
-    return encoder.config().hiddenSize();
+  /** The prompts the model declares. */
+  public Prompts prompts() {
+    return prompts;
   }
 
-  /** The same model with another pooling. */
+  /** The prompt put before every text ("" none). */
+  public String prompt() {
+    return prompt;
+  }
+
+  /** The prompt's tokens as sentence-transformers counts them (0 without a prompt). */
+  public int promptLength() {
+    return promptLength;
+  }
+
+  /** The Matryoshka truncation (0: none). */
+  public int dimensions() {
+    return dimensions;
+  }
+
+  /** The length of the vectors: the encoder's, the last Dense module's or the truncation's. */
+  public int dimension() {
+    return dimensions > 0 ? dimensions : fullDimension();
+  }
+
+  /** The length of the vectors without truncation. */
+  public int fullDimension() {
+    return head.outputDimension(encoder.config().hiddenSize());
+  }
+
+  private EmbeddingModel with(SentenceHead h, boolean n, int m, String p, int d) {
+    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, h, n, m, prompts, p, d);
+  }
+
+  /** The same model with another pooling (include_prompt and Dense modules kept). */
   public EmbeddingModel withPooling(Pooling p) {
-    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, p, normalize, maxLength);
+    return with(head.withPooling(p), normalize, maxLength, prompt, dimensions);
   }
 
   /** The same model with or without L2 normalization. */
   public EmbeddingModel withNormalize(boolean n) {
-    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, pooling, n, maxLength);
+    return with(head, n, maxLength, prompt, dimensions);
   }
 
   /** The same model with another maximum length (special tokens included). */
   public EmbeddingModel withMaxLength(int m) {
-    return new EmbeddingModel(name, tokenizer, tokenizerSha256, encoder, pooling, normalize, m);
+    return with(head, normalize, m, prompt, dimensions);
   }
 
-  /** Tokenizes with the model's maximum length. */
+  /** The same model putting {@code text} before every text ("" none). */
+  public EmbeddingModel withPrompt(String text) {
+    return with(head, normalize, maxLength, text, dimensions);
+  }
+
+  /** The same model keeping the first {@code d} values of each vector (0 = all). */
+  public EmbeddingModel withDimensions(int d) {
+    return with(head, normalize, maxLength, prompt, d);
+  }
+
+  /** Tokenizes the prompt and the text with the model's maximum length (sentence-transformers' way). */
   public Encoding tokenize(String text) {
-    return tokenizer.encode(text, maxLength);
+    return tokenizer.encode(prompt + text, maxLength);
   }
 
   /** Pooled vectors of {@code texts}, in order. */
@@ -282,11 +394,12 @@ public final class EmbeddingModel implements Serializable {
       types[j] = e.typeIds();
     }
     // [CLS] pooling without token vectors needs only the first token out of the last layer.
-    boolean clsOnly = pooling == Pooling.CLS && !withTokenVectors;
+    boolean clsOnly = head.pooling() == Pooling.CLS && !withTokenVectors;
     HiddenStates h = encoder.forward(ids, types, null, ws, clsOnly);
     for (int j = 0; j < b; j++) {
       Encoding e = enc.get(batch[j]);
-      out[batch[j]] = new Embedding(pooling.pool(h, j, normalize), e.length(), e.truncated(),
+      out[batch[j]] = new Embedding(
+          head.apply(h, j, promptLength, dimensions, normalize), e.length(), e.truncated(),
           withTokenIds ? e.ids().clone() : null, withTokenVectors ? h.sequence(j) : null);
     }
   }

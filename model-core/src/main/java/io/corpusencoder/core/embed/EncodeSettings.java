@@ -16,10 +16,15 @@ import java.util.function.UnaryOperator;
  * truncated). {@code docVector} and {@code tokenVectors} ask for those outputs where a door makes
  * them optional; {@code batchSize}, {@code batchTokens} and {@code sortWindow} shape the work,
  * never the bits.
+ *
+ * <p>{@code prompt}: a prompt name of the model's config_sentence_transformers.json, "model" (its
+ * default_prompt_name, none if it has none) or "none"; {@code promptText} ("" not given) is a
+ * prompt's text itself and cannot be combined with a {@code prompt} name. {@code dimensions}: keep
+ * the first N values of each vector (Matryoshka; re-normalized when the model normalizes), 0 all.
  */
 public record EncodeSettings(String pooling, String normalize, int maxLength, int stride,
     LongText longText, boolean docVector, boolean tokenVectors, int batchSize, int batchTokens,
-    int sortWindow) implements Serializable {
+    int sortWindow, String prompt, String promptText, int dimensions) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What a text longer than the maximum length becomes. */
@@ -43,7 +48,8 @@ public record EncodeSettings(String pooling, String normalize, int maxLength, in
 
   /** The defaults of every door. */
   public static final EncodeSettings DEFAULTS =
-      new EncodeSettings("model", "model", 0, 0, LongText.CHUNK, false, false, 64, 4096, 1024);
+      new EncodeSettings("model", "model", 0, 0, LongText.CHUNK, false, false, 64, 4096, 1024,
+          "model", "", 0);
 
   public EncodeSettings {
     pooling = pooling.toLowerCase(Locale.ROOT);
@@ -59,6 +65,17 @@ public record EncodeSettings(String pooling, String normalize, int maxLength, in
     requireAtLeast("batchTokens", batchTokens, 1);
     requireAtLeast("sortWindow", sortWindow, 1);
     java.util.Objects.requireNonNull(longText, "longText");
+    java.util.Objects.requireNonNull(prompt, "prompt");
+    java.util.Objects.requireNonNull(promptText, "promptText");
+    if (prompt.isEmpty()) {
+      throw new IllegalArgumentException("prompt: empty; expected a prompt name of the model, "
+          + "model (its default prompt) or none");
+    }
+    if (!promptText.isEmpty() && !prompt.equals("model")) {
+      throw new IllegalArgumentException("prompt \"" + prompt + "\" and promptText \""
+          + promptText + "\": give a prompt's name or its text, not both");
+    }
+    requireAtLeast("dimensions", dimensions, 0);
   }
 
   private static void requireAtLeast(String name, int value, int min) {
@@ -69,52 +86,67 @@ public record EncodeSettings(String pooling, String normalize, int maxLength, in
 
   public EncodeSettings withPooling(String v) {
     return new EncodeSettings(v, normalize, maxLength, stride, longText, docVector,
-        tokenVectors, batchSize, batchTokens, sortWindow);
+        tokenVectors, batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withNormalize(String v) {
     return new EncodeSettings(pooling, v, maxLength, stride, longText, docVector, tokenVectors,
-        batchSize, batchTokens, sortWindow);
+        batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withMaxLength(int v) {
     return new EncodeSettings(pooling, normalize, v, stride, longText, docVector, tokenVectors,
-        batchSize, batchTokens, sortWindow);
+        batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withStride(int v) {
     return new EncodeSettings(pooling, normalize, maxLength, v, longText, docVector,
-        tokenVectors, batchSize, batchTokens, sortWindow);
+        tokenVectors, batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withLongText(LongText v) {
     return new EncodeSettings(pooling, normalize, maxLength, stride, v, docVector, tokenVectors,
-        batchSize, batchTokens, sortWindow);
+        batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withDocVector(boolean v) {
     return new EncodeSettings(pooling, normalize, maxLength, stride, longText, v, tokenVectors,
-        batchSize, batchTokens, sortWindow);
+        batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withTokenVectors(boolean v) {
     return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector, v,
-        batchSize, batchTokens, sortWindow);
+        batchSize, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withBatchSize(int v) {
     return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector,
-        tokenVectors, v, batchTokens, sortWindow);
+        tokenVectors, v, batchTokens, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withBatchTokens(int v) {
     return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector,
-        tokenVectors, batchSize, v, sortWindow);
+        tokenVectors, batchSize, v, sortWindow, prompt, promptText, dimensions);
   }
 
   public EncodeSettings withSortWindow(int v) {
     return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector,
-        tokenVectors, batchSize, batchTokens, v);
+        tokenVectors, batchSize, batchTokens, v, prompt, promptText, dimensions);
+  }
+
+  public EncodeSettings withPrompt(String v) {
+    return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector,
+        tokenVectors, batchSize, batchTokens, sortWindow, v, promptText, dimensions);
+  }
+
+  public EncodeSettings withPromptText(String v) {
+    return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector,
+        tokenVectors, batchSize, batchTokens, sortWindow, prompt, v, dimensions);
+  }
+
+  public EncodeSettings withDimensions(int v) {
+    return new EncodeSettings(pooling, normalize, maxLength, stride, longText, docVector,
+        tokenVectors, batchSize, batchTokens, sortWindow, prompt, promptText, v);
   }
 
   public boolean truncate() {
@@ -135,6 +167,15 @@ public record EncodeSettings(String pooling, String normalize, int maxLength, in
     if (!pooling.equals("model")) m = m.withPooling(Pooling.parse(pooling, optionName.apply(
         "pooling")));
     if (!normalize.equals("model")) m = m.withNormalize(Boolean.parseBoolean(normalize));
+    String text = !promptText.isEmpty() ? promptText
+        : prompt.equals("model") ? m.prompts().defaultText()
+        : prompt.equals("none") ? "" : m.prompts().text(prompt, optionName.apply("prompt"), m.name());
+    if (!text.equals(m.prompt())) m = m.withPrompt(text);
+    if (dimensions > m.fullDimension()) {
+      throw new IllegalArgumentException(optionName.apply("dimensions") + " " + dimensions
+          + " is more than model " + m.name() + "'s dimension " + m.fullDimension());
+    }
+    if (dimensions != m.dimensions()) m = m.withDimensions(dimensions);
     if (maxLength > 0 && maxLength != m.maxLength()) {
       int limit = m.encoder().config().maxLength();
       if (maxLength > limit || maxLength <= m.tokenizer().numSpecialTokens()) {
@@ -147,13 +188,15 @@ public record EncodeSettings(String pooling, String normalize, int maxLength, in
     try {
       chunker(m);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(optionName.apply("stride") + ": " + e.getMessage(), e);
+      String o = stride > 0 ? "stride" : m.prompt().isEmpty() ? "max-length" : "prompt";
+      throw new IllegalArgumentException(optionName.apply(o) + ": " + e.getMessage(), e);
     }
     return m;
   }
 
   /** The chunker of these settings for a resolved model. */
   Chunker chunker(EmbeddingModel resolved) {
-    return new Chunker(resolved.tokenizer(), resolved.maxLength(), stride, truncate());
+    return new Chunker(resolved.tokenizer(), resolved.maxLength(), stride, truncate(),
+        resolved.prompt());
   }
 }

@@ -35,6 +35,10 @@ public final class HfDirectoryWriter {
       throw new IllegalArgumentException(m.name() + ": only BERT-family encoders (learned "
           + "positions, post-LayerNorm) have a Hugging Face config to write");
     }
+    if (!m.head().dense().isEmpty()) {
+      throw new IllegalArgumentException(m.name() + ": has Dense modules, which writing a "
+          + "directory does not carry; use the model's own directory");
+    }
     Files.createDirectories(dir);
     ObjectNode config = JSON.createObjectNode();
     config.putArray("architectures").add(switch (c.modelType()) {
@@ -84,13 +88,21 @@ public final class HfDirectoryWriter {
     Files.createDirectories(dir.resolve("1_Pooling"));
     ObjectNode pooling = JSON.createObjectNode();
     pooling.put("word_embedding_dimension", c.hiddenSize());
-    pooling.put("pooling_mode_cls_token", m.pooling() == io.corpusencoder.core.pool.Pooling.CLS);
-    pooling.put("pooling_mode_mean_tokens", m.pooling() == io.corpusencoder.core.pool.Pooling.MEAN);
-    pooling.put("pooling_mode_max_tokens", m.pooling() == io.corpusencoder.core.pool.Pooling.MAX);
+    for (io.corpusencoder.core.pool.Pooling p : io.corpusencoder.core.pool.Pooling.values()) {
+      pooling.put(p.configField(), m.pooling() == p);
+    }
+    pooling.put("include_prompt", m.head().includePrompt());
     JSON.writeValue(dir.resolve("1_Pooling").resolve("config.json").toFile(), pooling);
     ObjectNode sbert = JSON.createObjectNode();
     sbert.put("max_seq_length", m.maxLength());
     sbert.put("do_lower_case", false);
     JSON.writeValue(dir.resolve("sentence_bert_config.json").toFile(), sbert);
+    if (!m.prompts().byName().isEmpty()) {
+      ObjectNode st = JSON.createObjectNode();
+      ObjectNode prompts = st.putObject("prompts");
+      m.prompts().byName().forEach(prompts::put);
+      st.put("default_prompt_name", m.prompts().defaultName());
+      JSON.writeValue(dir.resolve("config_sentence_transformers.json").toFile(), st);
+    }
   }
 }

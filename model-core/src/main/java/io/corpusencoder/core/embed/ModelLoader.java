@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.model.Encoder;
+import io.corpusencoder.core.pool.Dense;
 import io.corpusencoder.core.pool.Pooling;
+import io.corpusencoder.core.pool.SentenceHead;
 import io.corpusencoder.core.tokenize.Tokenizer;
 import io.corpusencoder.core.tokenize.TokenizerReader;
 import io.corpusencoder.core.weights.ModelFormatException;
@@ -44,15 +46,19 @@ public final class ModelLoader {
    * logged as warnings here.
    */
   public record Loaded(String name, EncoderConfig config, WeightMap weights,
-      byte[] tokenizerJson, Tokenizer tokenizer, String tokenizerSha256, Pooling pooling,
-      boolean normalize, int maxLength, List<String> notes) {
+      byte[] tokenizerJson, Tokenizer tokenizer, String tokenizerSha256, SentenceHead head,
+      boolean normalize, int maxLength, Prompts prompts, List<String> notes) {
     public Loaded {
       notes = List.copyOf(notes);
     }
 
+    public Pooling pooling() {
+      return head.pooling();
+    }
+
     public EmbeddingModel toModel() {
       return new EmbeddingModel(name, tokenizer, tokenizerSha256, Encoder.from(config, weights),
-          pooling, normalize, maxLength);
+          head, normalize, maxLength, prompts, prompts.defaultText(), 0);
     }
   }
 
@@ -131,8 +137,8 @@ public final class ModelLoader {
         TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
     checkVocabulary(src, tokenizer, imp.config(), "the graph's word embeddings (vocab_size)");
     return new Loaded(e.name(), imp.config(), imp.weights(), tok, tokenizer, sha256(tok),
-        e.pooling(), e.normalize(), Math.min(e.maxLength(), imp.config().maxLength()),
-        List.of());
+        SentenceHead.of(e.pooling()), e.normalize(),
+        Math.min(e.maxLength(), imp.config().maxLength()), Prompts.NONE, List.of());
   }
 
   private static Loaded loadOnnxFile(Path onnxFile) throws IOException {
@@ -166,8 +172,8 @@ public final class ModelLoader {
         ? configJson + " vocab_size" : onnxFile + "'s word embeddings (vocab_size)");
     Path stDir = configJson != null ? configJson.getParent() : dir;
     SentenceTransformers st = SentenceTransformers.read(stDir);
-    return new Loaded(stem, config, imp.weights(), tok, tokenizer, sha256(tok), st.pooling(),
-        st.normalize(), st.maxLength(config.maxLength()), notes);
+    return new Loaded(stem, config, imp.weights(), tok, tokenizer, sha256(tok), st.head(),
+        st.normalize(), st.maxLength(config.maxLength()), st.prompts(), notes);
   }
 
   private static Loaded loadDirectory(Path dir) throws IOException {
@@ -201,7 +207,7 @@ public final class ModelLoader {
     checkVocabulary(dir.toString(), tokenizer, config, "config.json vocab_size");
     SentenceTransformers st = SentenceTransformers.read(dir);
     return new Loaded(dir.getFileName().toString(), config, weights, tok, tokenizer, tokSha256,
-        st.pooling(), st.normalize(), st.maxLength(config.maxLength()), List.of());
+        st.head(), st.normalize(), st.maxLength(config.maxLength()), st.prompts(), List.of());
   }
 
   /** "field a vs b" for each config field that differs, e.g. "activation GELU vs RELU". */
@@ -260,24 +266,52 @@ public final class ModelLoader {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  /** sentence-transformers' module files: pooling mode, Normalize module, max_seq_length. */
-  record SentenceTransformers(Pooling pooling, boolean normalize, Integer maxSeqLength) {
+  /**
+   * sentence-transformers' module files, in modules.json's order: the Transformer, a Pooling
+   * (1_Pooling/config.json: one pooling_mode_* true, include_prompt), Dense modules (their
+   * config.json and model.safetensors), a Normalize last; sentence_bert_config.json's
+   * max_seq_length; config_sentence_transformers.json's prompts and default_prompt_name. Any other
+   * module, pooling mode or order is refused, naming the file and field.
+   */
+  record SentenceTransformers(SentenceHead head, boolean normalize, Integer maxSeqLength,
+      Prompts prompts) {
     int maxLength(int maxPositions) {
       return maxSeqLength == null ? maxPositions : Math.min(maxSeqLength, maxPositions);
     }
 
     static SentenceTransformers read(Path dir) throws IOException {
       Pooling pooling = Pooling.MEAN; // sentence-transformers' default for a plain HF model
+      boolean includePrompt = true;
       boolean normalize = false;
+      boolean pooled = false;
+      List<Dense> dense = new ArrayList<>();
       Path modules = dir.resolve("modules.json");
       if (Files.isRegularFile(modules)) {
         for (JsonNode m : JSON.readTree(modules.toFile())) {
           String type = m.path("type").asText("");
           String path = m.path("path").asText("");
-          if (type.endsWith(".Pooling")) {
-            pooling = readPooling(dir.resolve(path).resolve("config.json"));
-          } else if (type.endsWith(".Normalize")) {
-            normalize = true;
+          String kind = type.substring(type.lastIndexOf('.') + 1);
+          String where = modules + ": module " + m.path("idx").asText("?") + " (" + type + ")";
+          if (normalize && !kind.equals("Normalize")) {
+            throw new ModelFormatException(where + " comes after Normalize; expected Normalize "
+                + "last");
+          }
+          switch (kind) {
+            case "Transformer" -> { }
+            case "Pooling" -> {
+              Path config = dir.resolve(path).resolve("config.json");
+              JsonNode c = readModuleConfig(config);
+              pooling = readPooling(config, c);
+              includePrompt = c.path("include_prompt").asBoolean(true);
+              pooled = true;
+            }
+            case "Dense" -> {
+              if (!pooled) throw new ModelFormatException(where + " comes before a Pooling module");
+              dense.add(readDense(dir.resolve(path)));
+            }
+            case "Normalize" -> normalize = true;
+            default -> throw new ModelFormatException(where + " is not supported; expected "
+                + "Transformer, Pooling, Dense and Normalize modules");
           }
         }
       }
@@ -287,20 +321,104 @@ public final class ModelLoader {
         JsonNode n = JSON.readTree(sbert.toFile()).path("max_seq_length");
         if (n.canConvertToInt()) maxSeq = n.intValue();
       }
-      return new SentenceTransformers(pooling, normalize, maxSeq);
+      return new SentenceTransformers(new SentenceHead(pooling, includePrompt, dense), normalize,
+          maxSeq, readPrompts(dir.resolve("config_sentence_transformers.json")));
     }
 
-    private static Pooling readPooling(Path config) throws IOException {
+    private static JsonNode readModuleConfig(Path config) throws IOException {
       if (!Files.isRegularFile(config)) {
-        throw new IOException(config + ": modules.json names a Pooling module but its config.json "
+        throw new IOException(config + ": modules.json names this module but its config.json "
             + "is missing");
       }
-      JsonNode c = JSON.readTree(config.toFile());
-      if (c.path("pooling_mode_cls_token").asBoolean(false)) return Pooling.CLS;
-      if (c.path("pooling_mode_mean_tokens").asBoolean(false)) return Pooling.MEAN;
-      if (c.path("pooling_mode_max_tokens").asBoolean(false)) return Pooling.MAX;
-      throw new IllegalArgumentException(config + ": no supported pooling mode is true; expected "
-          + "pooling_mode_cls_token, pooling_mode_mean_tokens or pooling_mode_max_tokens");
+      return JSON.readTree(config.toFile());
+    }
+
+    private static Pooling readPooling(Path config, JsonNode c) {
+      List<Pooling> on = new ArrayList<>();
+      for (var it = c.fields(); it.hasNext(); ) {
+        var f = it.next();
+        if (!f.getKey().startsWith("pooling_mode_") || !f.getValue().asBoolean(false)) continue;
+        Pooling p = null;
+        for (Pooling k : Pooling.values()) if (k.configField().equals(f.getKey())) p = k;
+        if (p == null) {
+          throw new ModelFormatException(config + ": " + f.getKey() + " is true, a pooling mode "
+              + "Corpus Encoder does not implement; supported: " + supportedFields());
+        }
+        on.add(p);
+      }
+      if (on.size() > 1) {
+        throw new ModelFormatException(config + ": " + on.size() + " pooling modes are true ("
+            + String.join(", ", on.stream().map(Pooling::configField).toList()) + "), which "
+            + "sentence-transformers concatenates; expected exactly one");
+      }
+      if (on.isEmpty()) {
+        throw new ModelFormatException(config + ": no pooling mode is true; expected one of "
+            + supportedFields());
+      }
+      return on.get(0);
+    }
+
+    private static String supportedFields() {
+      return String.join(", ", java.util.Arrays.stream(Pooling.values())
+          .map(Pooling::configField).toList());
+    }
+
+    private static Dense readDense(Path moduleDir) throws IOException {
+      Path config = moduleDir.resolve("config.json");
+      JsonNode c = readModuleConfig(config);
+      for (String f : List.of("in_features", "out_features")) {
+        if (!c.path(f).canConvertToInt() || c.path(f).intValue() < 1) {
+          throw new ModelFormatException(config + ": " + f + " is " + c.path(f)
+              + "; expected a positive integer");
+        }
+      }
+      int in = c.path("in_features").intValue();
+      int out = c.path("out_features").intValue();
+      boolean bias = c.path("bias").asBoolean(true);
+      Dense.Activation act;
+      try {
+        act = Dense.Activation.of(c.path("activation_function")
+            .asText("torch.nn.modules.activation.Tanh"), config.toString());
+      } catch (IllegalArgumentException e) {
+        throw new ModelFormatException(e.getMessage());
+      }
+      Path weights = moduleDir.resolve("model.safetensors");
+      if (!Files.isRegularFile(weights)) {
+        String hint = Files.exists(moduleDir.resolve("pytorch_model.bin"))
+            ? " (pytorch_model.bin is pickle, which is not read: convert it to safetensors)" : "";
+        throw new IOException(moduleDir + ": no model.safetensors for the Dense module" + hint);
+      }
+      WeightMap w = Safetensors.read(weights);
+      float[] wt = w.tensor("linear.weight", out, in);
+      float[] b = null;
+      if (bias) {
+        b = w.tensor("linear.bias", out);
+      } else if (w.contains("linear.bias")) {
+        throw new ModelFormatException(weights + ": linear.bias is present but " + config
+            + " says bias false");
+      }
+      return new Dense(in, out, wt, b, act);
+    }
+
+    private static Prompts readPrompts(Path file) throws IOException {
+      if (!Files.isRegularFile(file)) return Prompts.NONE;
+      JsonNode c = JSON.readTree(file.toFile());
+      java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+      for (var it = c.path("prompts").fields(); it.hasNext(); ) {
+        var f = it.next();
+        if (!f.getValue().isTextual()) {
+          throw new ModelFormatException(file + ": prompts." + f.getKey() + " is "
+              + f.getValue() + "; expected a string");
+        }
+        byName.put(f.getKey(), f.getValue().asText());
+      }
+      JsonNode d = c.path("default_prompt_name");
+      String def = d.isTextual() ? d.asText() : null;
+      if (def != null && !byName.containsKey(def)) {
+        throw new ModelFormatException(file + ": default_prompt_name \"" + def + "\" is not one "
+            + "of its prompts " + byName.keySet());
+      }
+      return new Prompts(byName, def);
     }
   }
 }

@@ -100,7 +100,8 @@ public final class RecordEncoder {
       tokens += nTokens;
       Encoding first = c.get(0).encoding();
       out.add(new EncodedText(parts, textVector(parts), nTokens, first.truncated(),
-          c.size() == 1 && first.length() == specials, repaired[i], null));
+          c.size() == 1 && first.length() == specials + chunker.promptTokens(), repaired[i],
+          null));
     }
     return new Window(out, encodings.size(), batches.size(), tokens, t1 - t0, t2 - t1);
   }

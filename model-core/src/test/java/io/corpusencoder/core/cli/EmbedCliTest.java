@@ -170,7 +170,7 @@ class EmbedCliTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--pooling", "sum"}));
     assertEquals("command line: --pooling \"sum\" is not valid; expected one of mean, cls, max, "
-        + "model",
+        + "lasttoken, mean_sqrt_len_tokens, weightedmean, model",
         e.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--max-length", "0"}));

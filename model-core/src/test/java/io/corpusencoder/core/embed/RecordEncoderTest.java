@@ -189,10 +189,10 @@ class RecordEncoderTest {
   void theDefaultsAreTheDocumentedOnes() {
     EncodeSettings d = EncodeSettings.DEFAULTS;
     // Hand-written: README's option tables and TextEncoder's Params say these.
-    assertEquals(List.of("model", "model", 0, 0, "chunk", false, false, 64, 4096, 1024),
-        List.of(d.pooling(), d.normalize(), d.maxLength(), d.stride(),
+    assertEquals(List.of("model", "model", 0, 0, "chunk", false, false, 64, 4096, 1024, "model",
+        "", 0), List.of(d.pooling(), d.normalize(), d.maxLength(), d.stride(),
             d.longText().optionValue(), d.docVector(), d.tokenVectors(), d.batchSize(),
-            d.batchTokens(), d.sortWindow()));
+            d.batchTokens(), d.sortWindow(), d.prompt(), d.promptText(), d.dimensions()));
   }
 
   @Test
@@ -201,7 +201,8 @@ class RecordEncoderTest {
         .withStride(8).withPooling("cls"));
     Map<String, Object> md = EmbeddingMetadata.fields(enc, "9.9-test");
     assertEquals(List.of("model", "weights_sha256", "tokenizer_sha256", "dimension", "pooling",
-        "normalize", "max_length", "stride", "long_text", "corpus_encoder_version",
+        "normalize", "max_length", "stride", "long_text", "prompt", "pooling_include_prompt",
+        "dense", "truncate_dim", "corpus_encoder_version",
         "numerics_revision"), List.copyOf(md.keySet()));
     assertEquals("all-minilm-l6-v2", md.get("model"));
     assertEquals(384L, md.get("dimension"));
