@@ -93,6 +93,24 @@ class TextEncoder(
         "rows buffered per task and sorted by length before batching",
         typeConverter=TypeConverters.toInt,
     )
+    prompt = Param(
+        Params._dummy(),
+        "prompt",
+        "a prompt the model declares (e.g. query, passage) | model (its default) | none",
+        typeConverter=TypeConverters.toString,
+    )
+    promptText = Param(
+        Params._dummy(),
+        "promptText",
+        "a prompt's text put before every text, e.g. 'query: ' (empty: not given)",
+        typeConverter=TypeConverters.toString,
+    )
+    dimensions = Param(
+        Params._dummy(),
+        "dimensions",
+        "keep the first N values of each vector (Matryoshka), re-normalized (0 = all)",
+        typeConverter=TypeConverters.toInt,
+    )
     nTokensCol = Param(
         Params._dummy(),
         "nTokensCol",
@@ -127,6 +145,9 @@ class TextEncoder(
         batchSize: int = 64,
         batchTokens: int = 4096,
         sortWindow: int = 1024,
+        prompt: str = "model",
+        promptText: str = "",
+        dimensions: int = 0,
         nTokensCol: str = "",
         truncatedCol: str = "",
         errorCol: str = "",
@@ -145,6 +166,9 @@ class TextEncoder(
             batchSize=64,
             batchTokens=4096,
             sortWindow=1024,
+            prompt="model",
+            promptText="",
+            dimensions=0,
             nTokensCol="",
             truncatedCol="",
             errorCol="",
@@ -166,6 +190,9 @@ class TextEncoder(
         batchSize: int = 64,
         batchTokens: int = 4096,
         sortWindow: int = 1024,
+        prompt: str = "model",
+        promptText: str = "",
+        dimensions: int = 0,
         nTokensCol: str = "",
         truncatedCol: str = "",
         errorCol: str = "",
@@ -190,6 +217,24 @@ class TextEncoder(
 
     def getPooling(self) -> str:
         return self.getOrDefault(self.pooling)
+
+    def setPrompt(self, value: str) -> "TextEncoder":
+        return self._set(prompt=value)
+
+    def getPrompt(self) -> str:
+        return self.getOrDefault(self.prompt)
+
+    def setPromptText(self, value: str) -> "TextEncoder":
+        return self._set(promptText=value)
+
+    def getPromptText(self) -> str:
+        return self.getOrDefault(self.promptText)
+
+    def setDimensions(self, value: int) -> "TextEncoder":
+        return self._set(dimensions=value)
+
+    def getDimensions(self) -> int:
+        return self.getOrDefault(self.dimensions)
 
     def setNormalize(self, value: Union[bool, str]) -> "TextEncoder":
         return self._set(normalize=value)

@@ -58,6 +58,9 @@ public final class JobOptions implements Serializable {
       EncodeOptions.DOC_VECTOR,
       EncodeOptions.POOLING,
       EncodeOptions.NORMALIZE,
+      EncodeOptions.PROMPT,
+      EncodeOptions.PROMPT_TEXT,
+      EncodeOptions.DIMENSIONS,
       EncodeOptions.TOKEN_VECTORS,
       choice("embedding-type", "array", "embedding column type: array (array<float>) | vector "
           + "(Spark ML vector)", "array", "vector"),

@@ -114,6 +114,8 @@ final class JobPlan {
     int numSlices = (workPartitions + perSlice - 1) / perSlice;
     Map<String, Object> now = record(o, model.identity(), inputPartitions, workPartitions,
         perSlice, numSlices, sc.hadoopConfiguration());
+    // The prompt as resolved: a model's default_prompt_name may change with no option changing.
+    now.put(PROMPT_KEY, model.prompt());
     Map<Integer, SliceCounts> done = new TreeMap<>();
     if (before != null) {
       requireSame(before, now, model.identity(), o.get("output"));
@@ -126,6 +128,9 @@ final class JobPlan {
     }
     return new JobPlan(inputPartitions, workPartitions, perSlice, sizing, done);
   }
+
+  /** The plan's key for the prompt text the vectors were made with ("" none). */
+  static final String PROMPT_KEY = "prompt";
 
   /** What the slices are cut from (plan.json); a resume must find the same. */
   static Map<String, Object> record(JobOptions o, ModelIdentity model, int inputPartitions,
@@ -168,6 +173,7 @@ final class JobPlan {
       ModelIdentity model, String output) {
     for (String key : now.keySet()) {
       Object a = before.get(key);
+      if (a == null && key.equals(PROMPT_KEY)) a = ""; // plans from before prompts had none
       if (key.equals(ResumeModelCheck.PLAN_KEY)) {
         ResumeModelCheck.requireSame(a, model, output);
         continue;

@@ -27,7 +27,7 @@ final class DriverModels {
 
   /** What a broadcast holds: the model's identity and settings, in one application. */
   private record Key(String applicationId, ModelIdentity model, String pooling,
-      boolean normalize, int maxLength) {}
+      boolean normalize, int maxLength, String prompt, int dimensions) {}
 
   private record Shared(SparkContext context, Broadcast<EmbeddingModel> broadcast) {}
 
@@ -65,7 +65,7 @@ final class DriverModels {
   /** The broadcast of {@code m} (with its settings) in {@code sc}, made once and reused. */
   static synchronized Broadcast<EmbeddingModel> broadcast(SparkContext sc, EmbeddingModel m) {
     Key key = new Key(sc.applicationId(), m.identity(), m.pooling().name(), m.normalize(),
-        m.maxLength());
+        m.maxLength(), m.prompt(), m.dimensions());
     Shared s = BROADCASTS.get(key);
     if (s == null || s.context().isStopped()) {
       s = new Shared(sc, sc.broadcast(m, scala.reflect.ClassTag$.MODULE$.apply(

@@ -59,6 +59,9 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
   private final IntParam batchSize;
   private final IntParam batchTokens;
   private final IntParam sortWindow;
+  private final Param<String> prompt;
+  private final Param<String> promptText;
+  private final IntParam dimensions;
   private final Param<String> nTokensCol;
   private final Param<String> truncatedCol;
   private final Param<String> errorCol;
@@ -72,8 +75,9 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     inputCol = new Param<>(this, "inputCol", "text column to encode");
     outputCol = new Param<>(this, "outputCol", "embedding column to add");
     model = new Param<>(this, "model", "model short name, Hugging Face directory or .onnx file");
-    pooling = new Param<>(this, "pooling", "mean | cls | max | model",
-        ParamValidators.inArray(new String[] {"mean", "cls", "max", "model"}));
+    pooling = new Param<>(this, "pooling", "mean | cls | max | lasttoken | mean_sqrt_len_tokens "
+        + "| weightedmean | model", ParamValidators.inArray(new String[] {"mean", "cls", "max",
+            "lasttoken", "mean_sqrt_len_tokens", "weightedmean", "model"}));
     normalize = new Param<>(this, "normalize", "true | false | model",
         ParamValidators.inArray(new String[] {"true", "false", "model"}));
     maxLength = new IntParam(this, "maxLength", "tokens per chunk, special tokens included "
@@ -89,6 +93,14 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
         ParamValidators.gtEq(1));
     sortWindow = new IntParam(this, "sortWindow", "rows buffered per task and sorted by length "
         + "before batching", ParamValidators.gtEq(1));
+    prompt = new Param<>(this, "prompt", "a prompt the model declares "
+        + "(config_sentence_transformers.json, e.g. query, passage) put before every text | "
+        + "model (its default_prompt_name; none if it has none) | none");
+    promptText = new Param<>(this, "promptText", "a prompt's text put before every text, e.g. "
+        + "\"query: \" (instead of prompt; empty: not given)");
+    dimensions = new IntParam(this, "dimensions", "keep the first N values of each vector "
+        + "(Matryoshka), re-normalized when the model normalizes (0 = all)",
+        ParamValidators.gtEq(0));
     nTokensCol = new Param<>(this, "nTokensCol", "column for the tokens the model saw over all "
         + "chunks, special tokens included (empty: none)");
     truncatedCol = new Param<>(this, "truncatedCol", "column saying whether the text was cut "
@@ -106,6 +118,9 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     setDefault(batchSize, D.batchSize());
     setDefault(batchTokens, D.batchTokens());
     setDefault(sortWindow, D.sortWindow());
+    setDefault(prompt, D.prompt());
+    setDefault(promptText, D.promptText());
+    setDefault(dimensions, D.dimensions());
     setDefault(nTokensCol, "");
     setDefault(truncatedCol, "");
     setDefault(errorCol, "");
@@ -158,6 +173,18 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
 
   public IntParam sortWindow() {
     return sortWindow;
+  }
+
+  public Param<String> prompt() {
+    return prompt;
+  }
+
+  public Param<String> promptText() {
+    return promptText;
+  }
+
+  public IntParam dimensions() {
+    return dimensions;
   }
 
   public Param<String> nTokensCol() {
@@ -227,6 +254,21 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     return this;
   }
 
+  public TextEncoder setPrompt(String v) {
+    set(prompt, v);
+    return this;
+  }
+
+  public TextEncoder setPromptText(String v) {
+    set(promptText, v);
+    return this;
+  }
+
+  public TextEncoder setDimensions(int v) {
+    set(dimensions, v);
+    return this;
+  }
+
   public TextEncoder setNTokensCol(String v) {
     set(nTokensCol, v);
     return this;
@@ -248,7 +290,8 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
         .withMaxLength((Integer) $(maxLength)).withStride((Integer) $(stride))
         .withLongText(EncodeSettings.LongText.parse($(longText), "TextEncoder longText"))
         .withBatchSize((Integer) $(batchSize)).withBatchTokens((Integer) $(batchTokens))
-        .withSortWindow((Integer) $(sortWindow));
+        .withSortWindow((Integer) $(sortWindow)).withPrompt($(prompt))
+        .withPromptText($(promptText)).withDimensions((Integer) $(dimensions));
   }
 
   /** The columns this adds: outputCol, then those of nTokensCol, truncatedCol, errorCol set. */

@@ -98,6 +98,16 @@ class ResumeTest {
     changed.addAll(List.of("--resume", "true", "--pooling", "cls"));
     e = assertThrows(IllegalArgumentException.class, () -> runJob(changed.toArray(String[]::new)));
     assertTrue(e.getMessage().contains("--pooling was model"), e.getMessage());
+    // Or another prompt or Matryoshka truncation: vectors of another meaning.
+    List<String> prompted = new ArrayList<>(List.of(job));
+    prompted.addAll(List.of("--resume", "true", "--prompt-text", "query: "));
+    e = assertThrows(IllegalArgumentException.class, () -> runJob(prompted.toArray(String[]::new)));
+    assertTrue(e.getMessage().contains("--prompt-text was  in"), e.getMessage());
+    List<String> truncated = new ArrayList<>(List.of(job));
+    truncated.addAll(List.of("--resume", "true", "--dimensions", "128"));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> runJob(truncated.toArray(String[]::new)));
+    assertTrue(e.getMessage().contains("--dimensions was 0"), e.getMessage());
     // Or after an upgrade that changed the numerics: the plan of an older revision is refused.
     Path plan = out.resolve("_slices/plan.json");
     String planText = Files.readString(plan);

@@ -89,7 +89,7 @@ class JobOptionsTest {
     assertEquals("command line: --long-text \"split\" is not valid; expected one of chunk, "
         + "truncate", error("--input", "i", "--output", "o", "--long-text", "split"));
     assertEquals("command line: --pooling \"sum\" is not valid; expected one of mean, cls, max, "
-        + "model", error("--input", "i", "--output", "o", "--pooling", "sum"));
+        + "lasttoken, mean_sqrt_len_tokens, weightedmean, model", error("--input", "i", "--output", "o", "--pooling", "sum"));
     assertEquals("command line: --max-length \"-3\" is not valid; expected model or a positive "
         + "integer", error("--input", "i", "--output", "o", "--max-length", "-3"));
     assertEquals("command line: --stride \"x\" is not valid; expected a non-negative integer",
@@ -143,6 +143,7 @@ class JobOptionsTest {
         {"id-column", "id"}, {"text-column", "text"}, {"keep-columns", ""},
         {"max-length", "model"}, {"stride", "0"}, {"long-text", "chunk"},
         {"doc-vector", "false"}, {"pooling", "model"}, {"normalize", "model"},
+        {"prompt", "model"}, {"prompt-text", ""}, {"dimensions", "0"},
         {"token-vectors", "false"}, {"embedding-type", "array"}, {"batch-size", "64"},
         {"batch-tokens", "4096"}, {"sort-window", "1024"}, {"partitions", "0"},
         {"slice-partitions", "0"}, {"slice-seconds", "60"}, {"resume", "false"},

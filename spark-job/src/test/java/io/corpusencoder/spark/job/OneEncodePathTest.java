@@ -71,21 +71,30 @@ class OneEncodePathTest {
   @Test
   void chunkedWithStrideTheThreeDoorsGiveTheSameBits() throws Exception {
     compareDoors(List.of("--max-length", "32", "--stride", "4"), 32, 4, "chunk", "model",
-        "model");
+        "model", "", 0);
+  }
+
+  @Test
+  void promptAndDimensionsTheThreeDoorsGiveTheSameBits() throws Exception {
+    // The prompt opens every chunk of the long text; the vectors keep 100 of 384 values.
+    compareDoors(List.of("--max-length", "32", "--stride", "4", "--prompt-text", "query: ",
+        "--dimensions", "100"), 32, 4, "chunk", "model", "model", "query: ", 100);
   }
 
   @Test
   void truncatedClsUnnormalizedTheThreeDoorsGiveTheSameBits() throws Exception {
     compareDoors(List.of("--max-length", "24", "--long-text", "truncate", "--pooling", "cls",
-        "--normalize", "false"), 24, 0, "truncate", "cls", "false");
+        "--normalize", "false"), 24, 0, "truncate", "cls", "false", "", 0);
   }
 
   private void compareDoors(List<String> options, int maxLength, int stride, String longText,
-      String pooling, String normalize) throws Exception {
+      String pooling, String normalize, String promptText, int dimensions) throws Exception {
     Path in = corpus();
     Map<String, Result> job = job(in, options);
     Map<String, Result> cli = cli(in, options);
-    Map<String, Result> ml = transformer(maxLength, stride, longText, pooling, normalize);
+    Map<String, Result> ml = transformer(maxLength, stride, longText, pooling, normalize,
+        promptText, dimensions);
+    assertEquals(dimensions == 0 ? 384 : dimensions, job.get("short").vector().length);
     for (String id : repaired().keySet()) {
       Result j = job.get(id);
       assertBitwise(j.vector(), cli.get(id).vector(), id + ": job vs embed.sh");
@@ -169,13 +178,14 @@ class OneEncodePathTest {
 
   /** The Transformer on the texts as Spark holds them (repaired: a Spark string cannot not be). */
   private Map<String, Result> transformer(int maxLength, int stride, String longText,
-      String pooling, String normalize) {
+      String pooling, String normalize, String promptText, int dimensions) {
     List<Row> rows = new ArrayList<>();
     repaired().forEach((id, text) -> rows.add(RowFactory.create(id, text)));
     var df = spark().createDataFrame(rows, new StructType().add("id", DataTypes.StringType)
         .add("text", DataTypes.StringType)).repartition(2);
     TextEncoder enc = new TextEncoder().setMaxLength(maxLength).setStride(stride)
         .setLongText(longText).setPooling(pooling).setNormalize(normalize).setBatchSize(2)
+        .setPromptText(promptText).setDimensions(dimensions)
         .setNTokensCol("n_tokens").setTruncatedCol("truncated").setErrorCol("error");
     Map<String, Result> r = new HashMap<>();
     for (Row row : enc.transform(df).collectAsList()) {

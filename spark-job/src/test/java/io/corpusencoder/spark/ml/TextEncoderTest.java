@@ -96,9 +96,9 @@ class TextEncoderTest {
     List<String> names = new ArrayList<>();
     for (org.apache.spark.ml.param.Param<?> p : new TextEncoder().params()) names.add(p.name());
     java.util.Collections.sort(names);
-    assertEquals(List.of("batchSize", "batchTokens", "errorCol", "inputCol", "longText",
-        "maxLength", "model", "nTokensCol", "normalize", "outputCol", "pooling", "sortWindow",
-        "stride", "truncatedCol"), names);
+    assertEquals(List.of("batchSize", "batchTokens", "dimensions", "errorCol", "inputCol",
+        "longText", "maxLength", "model", "nTokensCol", "normalize", "outputCol", "pooling",
+        "prompt", "promptText", "sortWindow", "stride", "truncatedCol"), names);
     TextEncoder d = new TextEncoder();
     assertEquals(List.of("text", "embedding", "all-minilm-l6-v2", "model", "model", 0, 0,
         "chunk", 64, 4096, 1024, "", "", ""), List.of(d.getOrDefault(d.inputCol()),
@@ -108,6 +108,8 @@ class TextEncoderTest {
         d.getOrDefault(d.batchTokens()), d.getOrDefault(d.sortWindow()),
         d.getOrDefault(d.nTokensCol()), d.getOrDefault(d.truncatedCol()),
         d.getOrDefault(d.errorCol())));
+    assertEquals(List.of("model", "", 0), List.of(d.getOrDefault(d.prompt()),
+        d.getOrDefault(d.promptText()), d.getOrDefault(d.dimensions())));
   }
 
   @Test
