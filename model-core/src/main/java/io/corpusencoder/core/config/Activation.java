@@ -6,7 +6,12 @@ import java.util.Locale;
 public enum Activation {
   GELU,
   GELU_TANH,
-  RELU;
+  RELU,
+  /**
+   * x · sigmoid(x), only as a gated feed-forward's activation: SwiGLU (NomicBERT's
+   * activation_function "swiglu"); a hidden_act of "silu" is not accepted (unchecked).
+   */
+  SILU;
 
   /** Parses HF's hidden_act; {@code source} names the file for the error message. */
   public static Activation fromHf(String name, String source) {

@@ -53,6 +53,14 @@ public record EncoderConfig(
       }
     }
 
+    /**
+     * One rotary base in every layer, every key attended (NomicBERT): each layer global, so the
+     * window is never used.
+     */
+    public static Rotary everyLayer(double base) {
+      return new Rotary(1, base, Integer.MAX_VALUE, base);
+    }
+
     /** Whether layer {@code l} attends to every key (else to its window only). */
     public boolean global(int l) {
       return l % globalEvery == 0;
@@ -61,7 +69,7 @@ public record EncoderConfig(
 
   /** Model types {@link #read} accepts (config.json's model_type). */
   public static final java.util.List<String> MODEL_TYPES =
-      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet", "modernbert");
+      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet", "modernbert", "nomic_bert");
 
   /** MPNet's relative-position buckets as transformers computes them (its default, 32). */
   public static final int MPNET_BUCKETS = 32;
@@ -163,6 +171,7 @@ public record EncoderConfig(
           + "\" is not supported; expected one of " + MODEL_TYPES);
     }
     if (modelType.equals("modernbert")) return readModernBert(root, src);
+    if (modelType.equals("nomic_bert")) return readNomicBert(root, src);
     boolean roberta = modelType.equals("roberta") || modelType.equals("xlm-roberta");
     boolean mpnet = modelType.equals("mpnet");
     String positionType = root.path("position_embedding_type").asText("absolute");
@@ -242,6 +251,65 @@ public record EncoderConfig(
     } catch (IllegalArgumentException e) {
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * NomicBERT (nomic-embed-text v1 / v1.5's NomicBertConfig, GPT-2 style names: n_embd, n_head,
+   * n_layer, n_inner, n_positions, layer_norm_epsilon): post-LayerNorm, rotate-half rotary on the
+   * whole head with base rotary_emb_base, SwiGLU, two token types. What the published checkpoints
+   * set is required; a field that would change the computation otherwise is refused by name
+   * (dynamic-NTK rotary_scaling_factor included: not checked against a reference here).
+   */
+  private static EncoderConfig readNomicBert(JsonNode root, String src) {
+    try {
+      requireValue(root, "activation_function", "\"swiglu\"", "swiglu");
+      requireValue(root, "rotary_emb_fraction", "1.0 (rotary on the whole head)", 1.0);
+      for (String no : new String[] {"rotary_emb_interleaved", "prenorm", "causal",
+          "qkv_proj_bias", "mlp_fc1_bias", "mlp_fc2_bias", "use_rms_norm", "parallel_block"}) {
+        if (root.path(no).asBoolean(false)) {
+          throw new IllegalArgumentException("field \"" + no + "\" is true; expected false "
+              + "(as nomic-embed-text v1 and v1.5)");
+        }
+      }
+      for (String unset : new String[] {"rotary_scaling_factor", "rotary_emb_scale_base",
+          "moe_every_n_layers"}) {
+        JsonNode n = root.path(unset);
+        if (!n.isMissingNode() && !n.isNull()) {
+          throw new IllegalArgumentException("field \"" + unset + "\" is " + n + "; expected "
+              + "null (" + (unset.equals("rotary_scaling_factor")
+                  ? "dynamic-NTK rotary scaling is not supported" : "not supported") + ")");
+        }
+      }
+      if (!root.path("rotary_emb_base").isNumber()) {
+        throw new IllegalArgumentException("field \"rotary_emb_base\" must be a number, got "
+            + root.path("rotary_emb_base"));
+      }
+      return new EncoderConfig(
+          requiredInt(root, "vocab_size", src),
+          requiredInt(root, "n_embd", src),
+          requiredInt(root, "n_layer", src),
+          requiredInt(root, "n_head", src),
+          requiredInt(root, "n_inner", src),
+          requiredInt(root, "n_positions", src),
+          root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", src) : 2,
+          (float) root.path("layer_norm_epsilon").asDouble(1e-12),
+          Activation.SILU,
+          Positions.ROTARY, false, "nomic_bert", -1, 0,
+          Rotary.everyLayer(root.path("rotary_emb_base").asDouble()));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith(src)) throw e;
+      throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireValue(JsonNode root, String key, String expected, Object value) {
+    JsonNode n = root.path(key);
+    boolean ok = value instanceof String v ? n.isTextual() && n.asText().equals(v)
+        : n.isNumber() && n.asDouble() == (Double) value;
+    if (!ok) {
+      throw new IllegalArgumentException("field \"" + key + "\" is "
+          + (n.isMissingNode() ? "missing" : n.toString()) + "; expected " + expected);
     }
   }
 

@@ -61,6 +61,7 @@ public final class HfDirectoryWriter {
       case GELU -> "gelu";
       case GELU_TANH -> "gelu_new";
       case RELU -> "relu";
+      case SILU -> "silu";
     });
     config.put("max_position_embeddings", c.maxPositions());
     config.put("type_vocab_size", c.typeVocabSize());

@@ -133,6 +133,17 @@ public final class Ops {
     }
   }
 
+  /**
+   * SiLU (swish), x · sigmoid(x) = x / (1 + e^−x), HF "silu" / "swish", the gate of SwiGLU;
+   * computed in double with StrictMath, one rounding to fp32, so every JVM gives the same bits.
+   */
+  public static void siluInPlace(float[] x, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      double v = x[i];
+      x[i] = (float) (v / (1.0 + StrictMath.exp(-v)));
+    }
+  }
+
   /** max(0, x). */
   public static void reluInPlace(float[] x, int n) {
     for (int i = 0; i < n; i++) if (x[i] < 0f) x[i] = 0f;

@@ -322,6 +322,12 @@ public final class Encoder implements Serializable {
                 + config.typeVocabSize() + ")");
           }
           int tOff = type * h;
+          if (positionEmbeddings == null) { // rotary positions with token types (NomicBERT)
+            for (int c = 0; c < h; c++) {
+              x[row + c] = wordEmbeddings[wOff + c] * embeddingScale + tokenTypeEmbeddings[tOff + c];
+            }
+            continue;
+          }
           // Summation order as HF BertEmbeddings: (word + token type) + position.
           for (int c = 0; c < h; c++) {
             x[row + c] = (wordEmbeddings[wOff + c] * embeddingScale + tokenTypeEmbeddings[tOff + c])

@@ -10,8 +10,9 @@ import java.util.Arrays;
  * feed-forward (dense, activation, dense), residual + LayerNorm. Post-LayerNorm as BERT; with
  * {@code preLayerNorm} each LayerNorm moves in front of its sub-layer instead (a null
  * attentionNorm is then the identity: ModernBERT's first layer). A {@code gated} feed-forward is a
- * GLU: the intermediate product's first half, activated, times its second half (ModernBERT's
- * GeGLU, transformers' ModernBertMLP: input, gate = Wi(x).chunk(2)).
+ * GLU: the intermediate product's first half, activated, times its second half, so a recipe
+ * stacks its gate projection's rows first: GeGLU with GELU (ModernBERT's Wi: input, gate =
+ * Wi(x).chunk(2)), SwiGLU with SILU (NomicBERT's fc12 over fc11: fc11(x) · silu(fc12(x))).
  */
 public record EncoderLayer(
     SelfAttention attention,
@@ -34,9 +35,9 @@ public record EncoderLayer(
   }
 
   public EncoderLayer {
-    if (gated && (!preLayerNorm || output.in() * 2 != intermediate.out())) {
-      throw new IllegalArgumentException("a gated feed-forward needs pre-LayerNorm and an "
-          + "intermediate product twice the output's input");
+    if (gated && output.in() * 2 != intermediate.out()) {
+      throw new IllegalArgumentException("a gated feed-forward needs an intermediate product "
+          + "twice the output's input");
     }
     if (attentionNorm == null && !preLayerNorm) {
       throw new IllegalArgumentException("only a pre-LayerNorm layer may skip its attention norm");
@@ -65,12 +66,7 @@ public record EncoderLayer(
       addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + Attention(LN(x))
       System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
       outputNorm.forwardInPlace(ws.scratch, rows);
-      intermediate.forward(ws.scratch, rows, ws.ffn);
-      if (gated) {
-        glu(ws.ffn, rows, output.in());
-      } else {
-        activate(ws.ffn, rows * intermediate.out());
-      }
+      intermediateActivated(ws.scratch, rows, ws.ffn);
       output.forward(ws.ffn, rows, ws.scratch);
       addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + FFN(LN(x))
     }
@@ -103,9 +99,15 @@ public record EncoderLayer(
     }
   }
 
-  /** ffn = activation(x · W_intermediateᵀ + bias); for GELU the bias is fused into it. */
+  /**
+   * ffn = activation(x · W_intermediateᵀ + bias) [rows, output.in()], gated or not; for a plain
+   * GELU the bias is fused into it.
+   */
   private void intermediateActivated(float[] x, int rows, float[] ffn) {
-    if (activation == Activation.GELU) {
+    if (gated) {
+      intermediate.forward(x, rows, ffn);
+      glu(ffn, rows, output.in());
+    } else if (activation == Activation.GELU) {
       intermediate.forwardWithoutBias(x, rows, ffn);
       Ops.biasGeluInPlace(ffn, intermediate.bias(), rows, intermediate.out());
     } else {
@@ -130,6 +132,8 @@ public record EncoderLayer(
   private void activate(float[] x, int off, int n) {
     if (activation == Activation.GELU) {
       Ops.geluInPlace(x, off, n);
+    } else if (activation == Activation.SILU) {
+      Ops.siluInPlace(x, off, n);
     } else {
       float[] row = Arrays.copyOfRange(x, off, off + n);
       activate(row, n);
@@ -142,6 +146,7 @@ public record EncoderLayer(
       case GELU -> Ops.geluInPlace(x, n);
       case GELU_TANH -> Ops.geluTanhInPlace(x, n);
       case RELU -> Ops.reluInPlace(x, n);
+      case SILU -> Ops.siluInPlace(x, 0, n);
     }
   }
 

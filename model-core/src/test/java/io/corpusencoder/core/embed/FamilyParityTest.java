@@ -4,20 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.embed.XlmrBertParityTest.Ref;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.tokenize.Encoding;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Issue 14's parity check of one family's fixture (models/NAME, made by
@@ -128,13 +134,57 @@ abstract class FamilyParityTest {
         worstCosText = i;
       }
     }
-    System.out.printf("%s vs PyTorch via %s: %d texts, max |Δ hidden| = %.3g (text %d), "
-        + "min cosine = 1 - %.2g (text %d)%n", name, Blas.implementation(), refs.size(), worst,
+    System.out.printf("%s vs %s via %s: %d texts, max |Δ hidden| = %.3g (text %d), "
+        + "min cosine = 1 - %.2g (text %d)%n", name, referenceName(), Blas.implementation(), refs.size(), worst,
         worstText, 1 - worstCos, worstCosText);
     assertTrue(worst <= HIDDEN_TOLERANCE, name + ": max |Δ hidden| " + worst + " > "
         + HIDDEN_TOLERANCE + " at text " + worstText + " (" + refs.get(worstText).lang() + ", "
         + refs.get(worstText).ids().length + " tokens)");
     assertTrue(worstCos >= MIN_COSINE, name + ": min cosine " + worstCos + " at text "
         + worstCosText);
+  }
+
+  /** What the fixture's reference outputs were computed by, for messages. */
+  String referenceName() {
+    return "PyTorch";
+  }
+
+  /**
+   * Past 512 tokens, up to 2048 (long_reference.jsonl.gz: 6 texts of 600 to 2048 tokens, every
+   * 8th token's hidden state and the last): the same ids, and within 1e-4 of the reference.
+   */
+  void checkLongInputsUpTo2048Tokens() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> longRefs = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+        Files.newInputStream(source.resolve("long_reference.jsonl.gz"))), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) longRefs.add(json.readTree(line));
+    }
+    assertEquals(6, longRefs.size());
+    EmbeddingModel long2048 = model.withMaxLength(2048);
+    List<Embedding> ours = long2048.embed(
+        longRefs.stream().map(n -> n.get("text").asText()).toList(), true, true, null);
+    float worst = 0f;
+    int longest = 0;
+    for (int i = 0; i < longRefs.size(); i++) {
+      JsonNode ref = longRefs.get(i);
+      int[] ids = new int[ref.get("input_ids").size()];
+      for (int t = 0; t < ids.length; t++) ids[t] = ref.get("input_ids").get(t).intValue();
+      assertArrayEquals(ids, ours.get(i).tokenIds(), "ids, long text " + i);
+      longest = Math.max(longest, ids.length);
+      float[][] h = ours.get(i).tokenVectors();
+      JsonNode rows = ref.get("rows");
+      for (int k = 0; k < rows.size(); k++) {
+        JsonNode want = ref.get("hidden").get(k);
+        float[] got = h[rows.get(k).intValue()];
+        for (int c = 0; c < got.length; c++) {
+          worst = Math.max(worst, Math.abs((float) want.get(c).doubleValue() - got[c]));
+        }
+      }
+    }
+    System.out.printf("%s vs %s, %d long texts up to %d tokens: max |Δ hidden| = %.3g%n",
+        name, referenceName(), longRefs.size(), longest, worst);
+    assertEquals(2048, longest, "the longest text reaches 2048 tokens");
+    assertTrue(worst <= HIDDEN_TOLERANCE, "long texts: max |Δ hidden| " + worst);
   }
 }

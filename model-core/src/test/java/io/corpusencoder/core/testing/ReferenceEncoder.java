@@ -99,6 +99,7 @@ public final class ReferenceEncoder {
         y[t][i] = switch (c.activation()) {
           case RELU -> Math.max(0, v);
           case GELU -> 0.5 * v * (1 + ReferenceOps.erfSeries(Math.max(-6, Math.min(6, v)) / Math.sqrt(2)));
+          case SILU -> v / (1 + Math.exp(-v));
           case GELU_TANH -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
         };
       }

@@ -20,6 +20,7 @@ public interface Family {
       case "roberta", "xlm-roberta" -> new XlmRobertaFamily();
       case "mpnet" -> new MPNetFamily();
       case "modernbert" -> new ModernBertFamily();
+      case "nomic_bert" -> new NomicBertFamily();
       default -> throw new IllegalArgumentException("model_type \"" + config.modelType()
           + "\" has no recipe; known: " + EncoderConfig.MODEL_TYPES);
     };

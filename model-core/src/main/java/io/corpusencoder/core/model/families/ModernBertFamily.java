@@ -1,7 +1,6 @@
 package io.corpusencoder.core.model.families;
 
 import io.corpusencoder.core.config.EncoderConfig;
-import io.corpusencoder.core.model.Dense;
 import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.model.EncoderLayer;
 import io.corpusencoder.core.model.LayerNorm;
@@ -50,26 +49,21 @@ final class ModernBertFamily implements Family {
       String p = layer(l);
       boolean isGlobal = rotary.global(l);
       SelfAttention attention = new SelfAttention(
-          biasFree(w, p + "attn.Wqkv.weight", h, 3 * h), config.numHeads(), h,
+          Parts.biasFree(w, p + "attn.Wqkv.weight", h, 3 * h), config.numHeads(), h,
           isGlobal ? null : window, isGlobal ? global : local);
       layers[l] = new EncoderLayer(
           attention,
-          biasFree(w, p + "attn.Wo.weight", h, h),
+          Parts.biasFree(w, p + "attn.Wo.weight", h, h),
           l == 0 ? null : norm(w, p + "attn_norm.weight", h, eps),
-          biasFree(w, p + "mlp.Wi.weight", h, 2 * ff),
+          Parts.biasFree(w, p + "mlp.Wi.weight", h, 2 * ff),
           config.activation(),
-          biasFree(w, p + "mlp.Wo.weight", ff, h),
+          Parts.biasFree(w, p + "mlp.Wo.weight", ff, h),
           norm(w, p + "mlp_norm.weight", h, eps),
           true,
           true);
     }
     return Encoder.of(config, word, null, PositionIds.FROM_ZERO, null, embeddingNorm, 1f, layers,
         norm(w, FINAL_NORM, h, eps), null);
-  }
-
-  /** A Linear without bias ([out, in]); its bias is zero. */
-  private static Dense biasFree(WeightMap w, String name, int in, int out) {
-    return new Dense(w.matrix(name, out, in), new float[out], in, out);
   }
 
   /** A LayerNorm without bias. */

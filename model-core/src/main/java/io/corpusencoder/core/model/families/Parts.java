@@ -13,6 +13,11 @@ final class Parts {
     return new Dense(w.matrix(prefix + "weight", out, in), w.vector(prefix + "bias", out), in, out);
   }
 
+  /** A Linear without bias ({@code name} [out, in]); its bias is zero. */
+  static Dense biasFree(WeightMap w, String name, int in, int out) {
+    return new Dense(w.matrix(name, out, in), new float[out], in, out);
+  }
+
   /** A LayerNorm: {prefix}weight [n] and {prefix}bias [n]. */
   static LayerNorm norm(WeightMap w, String prefix, int n, float eps) {
     return new LayerNorm(w.vector(prefix + "weight", n), w.vector(prefix + "bias", n), eps);
