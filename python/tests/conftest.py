@@ -37,11 +37,13 @@ def float32_bits(values):
     return struct.pack(f"<{len(values)}f", *values)
 
 
-def model_core_bits(spark, texts, model="all-minilm-l6-v2"):
+def model_core_bits(spark, texts, model="all-minilm-l6-v2", prompt="", dimensions=0):
     """Each text's vector from model-core itself (EmbeddingModel.embed, no Spark), as float32
-    bytes: the reference every door must match bit for bit."""
+    bytes: the reference every door must match bit for bit; with a prompt text put before each
+    text and the first `dimensions` values kept (0 all)."""
     jvm = spark.sparkContext._jvm
     m = jvm.io.corpusencoder.core.embed.ModelLoader.load(model)
+    m = m.withPrompt(prompt).withDimensions(dimensions)
     out = []
     for e in m.embed(jvm.java.util.ArrayList(list(texts))):
         vector = e.vector()

@@ -39,6 +39,21 @@ def test_transform_gives_model_cores_bits(spark):
         assert float32_bits(r.vec) == want, f"text {r.id} {r.text!r}"
 
 
+def test_prompt_and_dimensions_give_model_cores_bits(spark):
+    df = spark.createDataFrame([(i, t) for i, t in enumerate(TEXTS)], ["id", "text"])
+    enc = TextEncoder(outputCol="vec", promptText="query: ", dimensions=100)
+    rows = enc.transform(df).orderBy("id").collect()
+    expected = model_core_bits(spark, TEXTS, prompt="query: ", dimensions=100)
+    plain = model_core_bits(spark, TEXTS)
+    for r, want, without in zip(rows, expected, plain):
+        assert len(r.vec) == 100
+        assert abs(sum(x * x for x in r.vec) - 1.0) < 1e-5, "re-normalized after truncation"
+        assert float32_bits(r.vec) == want, f"text {r.id} {r.text!r}"
+        assert want != without[: 4 * 100], "the prompt changes the vector"
+    with pytest.raises(Exception, match="dimensions 385"):
+        TextEncoder(dimensions=385).transform(df).collect()
+
+
 def test_params_reach_the_jvm(spark):
     df = spark.createDataFrame([(TEXTS[0],)], ["text"])
     unnormalized = TextEncoder(normalize=False).transform(df).head().embedding
