@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.config.EncoderConfig.Positions;
 import io.corpusencoder.core.model.Encoder;
+import io.corpusencoder.core.model.families.Family;
 import io.corpusencoder.core.weights.Safetensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ public final class HfDirectoryWriter {
 
     Safetensors.write(m.weights(), dir.resolve("model.safetensors"),
         // The parameters' digest: loading this directory gives the same weights_sha256.
-        Map.of(ModelIdentity.WEIGHTS_SHA256, Encoder.from(c, m.weights()).weightsSha256(),
+        Map.of(ModelIdentity.WEIGHTS_SHA256, Family.encoder(c, m.weights()).weightsSha256(),
             "written_by", "corpus-encoder"));
     Files.write(dir.resolve("tokenizer.json"), m.tokenizerJson());
 

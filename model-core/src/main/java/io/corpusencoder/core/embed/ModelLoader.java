@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.model.Encoder;
+import io.corpusencoder.core.model.families.Family;
 import io.corpusencoder.core.pool.Dense;
 import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.pool.SentenceHead;
@@ -57,7 +58,7 @@ public final class ModelLoader {
     }
 
     public EmbeddingModel toModel() {
-      return new EmbeddingModel(name, tokenizer, tokenizerSha256, Encoder.from(config, weights),
+      return new EmbeddingModel(name, tokenizer, tokenizerSha256, Family.encoder(config, weights),
           head, normalize, maxLength, prompts, prompts.defaultText(), 0);
     }
   }

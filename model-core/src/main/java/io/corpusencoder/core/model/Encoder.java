@@ -1,8 +1,6 @@
 package io.corpusencoder.core.model;
 
 import io.corpusencoder.core.config.EncoderConfig;
-import io.corpusencoder.core.model.families.Family;
-import io.corpusencoder.core.weights.WeightMap;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -49,15 +47,6 @@ public final class Encoder implements Serializable {
     this.embeddingScale = embeddingScale;
     this.layers = layers;
     this.finalNorm = finalNorm;
-  }
-
-  /**
-   * Builds the encoder with its family's recipe (config.json's model_type, see
-   * {@link Family#of}), checking every tensor's presence and shape against {@code config}.
-   */
-  public static Encoder from(EncoderConfig config, WeightMap w) {
-    Objects.requireNonNull(config, "config");
-    return Family.of(config).build(config, w);
   }
 
   /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corpusencoder.core.config.Activation;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.config.EncoderConfig.Positions;
+import io.corpusencoder.core.model.families.Family;
 import io.corpusencoder.core.testing.ReferenceEncoder;
 import io.corpusencoder.core.weights.RandomWeights;
 import io.corpusencoder.core.weights.WeightMap;
@@ -64,7 +65,7 @@ class EncoderTest {
 
   private static void checkAgainstReference(EncoderConfig c, long seed) {
     WeightMap w = RandomWeights.generate(c, seed);
-    Encoder enc = Encoder.from(c, w);
+    Encoder enc = Family.encoder(c, w);
     ReferenceEncoder ref = new ReferenceEncoder(c, w);
     int[][] ids = randomIds(new Random(seed), new int[] {6, 1, 13, 9}, c.vocabSize());
     HiddenStates h = enc.forward(ids, new Workspace());
@@ -106,7 +107,7 @@ class EncoderTest {
   /** Every token of every text, bitwise: alone, in a batch, and in another batch order. */
   static void checkAloneOrInABatch() {
     for (EncoderConfig c : WIDTHS) {
-      Encoder enc = Encoder.from(c, RandomWeights.generate(c, 5));
+      Encoder enc = Family.encoder(c, RandomWeights.generate(c, 5));
       int[][] ids = randomIds(new Random(5), LENGTHS, c.vocabSize());
       Workspace ws = new Workspace(); // shared: stale rows from earlier batches must not matter
       float[][][] batch = all(enc.forward(ids, null, null, ws, false));
@@ -138,7 +139,7 @@ class EncoderTest {
    */
   static void checkFirstTokenOnly() {
     for (EncoderConfig c : WIDTHS) {
-      Encoder enc = Encoder.from(c, RandomWeights.generate(c, 21));
+      Encoder enc = Family.encoder(c, RandomWeights.generate(c, 21));
       int[][] ids = randomIds(new Random(21), LENGTHS, c.vocabSize());
       Workspace ws = new Workspace();
       float[][][] full = all(enc.forward(ids, null, null, ws, false));
@@ -165,7 +166,7 @@ class EncoderTest {
 
   @Test
   void paddingKeysMaskedOutGiveTheUnpaddedResult() {
-    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 6));
+    Encoder enc = Family.encoder(BERT_TINY, RandomWeights.generate(BERT_TINY, 6));
     int[] real = {3, 9, 4, 22, 8};
     int[] padded = {3, 9, 4, 22, 8, 0, 0, 0};
     int[] mask = {1, 1, 1, 1, 1, 0, 0, 0};
@@ -176,7 +177,7 @@ class EncoderTest {
 
   @Test
   void encoderSurvivesJavaSerialization() throws Exception {
-    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 8));
+    Encoder enc = Family.encoder(BERT_TINY, RandomWeights.generate(BERT_TINY, 8));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(enc);
@@ -192,7 +193,7 @@ class EncoderTest {
 
   @Test
   void rejectsBadInputsByName() {
-    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 9));
+    Encoder enc = Family.encoder(BERT_TINY, RandomWeights.generate(BERT_TINY, 9));
     var e1 = assertThrows(IllegalArgumentException.class,
         () -> enc.forward(new int[][] {{1, 50}}, new Workspace()));
     assertEquals("token id 50 at sequence 0, position 1 is outside the vocabulary [0, 50)",
@@ -214,7 +215,7 @@ class EncoderTest {
 
   @Test
   void serializedWeightsCarryTheirSha256AndDamagedOnesAreRefused() throws Exception {
-    Encoder enc = Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 8));
+    Encoder enc = Family.encoder(BERT_TINY, RandomWeights.generate(BERT_TINY, 8));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(enc);
@@ -233,6 +234,6 @@ class EncoderTest {
         e.getMessage());
     // A different model has a different digest.
     assertNotEquals(enc.weightsSha256(),
-        Encoder.from(BERT_TINY, RandomWeights.generate(BERT_TINY, 9)).weightsSha256());
+        Family.encoder(BERT_TINY, RandomWeights.generate(BERT_TINY, 9)).weightsSha256());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corpusencoder.core.model.families.Family;
 import io.corpusencoder.core.weights.RandomWeights;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** A thread's workspace is reused for batches within the bound and dropped after larger ones. */
 class ThreadWorkspacesTest {
   private static final Encoder ENC =
-      Encoder.from(EncoderTest.BERT_TINY, RandomWeights.generate(EncoderTest.BERT_TINY, 5));
+      Family.encoder(EncoderTest.BERT_TINY, RandomWeights.generate(EncoderTest.BERT_TINY, 5));
 
   private static int[][] batch(int sequences, int length, long seed) {
     Random r = new Random(seed);

@@ -8,6 +8,7 @@ import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.model.HiddenStates;
 import io.corpusencoder.core.model.Workspace;
 import io.corpusencoder.core.embed.ModelCatalog;
+import io.corpusencoder.core.model.families.Family;
 import io.corpusencoder.core.testing.OnnxRuntimeReference;
 import io.corpusencoder.core.testing.TestModels;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class OnnxActivationTest {
     OnnxReader.Imported imp = OnnxReader.read(RELU_WITH_POOLER);
     assertEquals(Activation.RELU, imp.config().activation(),
         "the pooler's Tanh is not the feed-forward activation");
-    Encoder enc = Encoder.from(imp.config(), imp.weights());
+    Encoder enc = Family.encoder(imp.config(), imp.weights());
     int[] ids = {2, 7, 11, 5, 19, 23, 3};
     HiddenStates h = enc.forward(new int[][] {ids}, new Workspace());
     try (OnnxRuntimeReference ort =

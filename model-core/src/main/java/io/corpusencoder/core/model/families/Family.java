@@ -13,6 +13,14 @@ public interface Family {
   /** The encoder of {@code config}, every tensor checked for presence and shape. */
   Encoder build(EncoderConfig config, WeightMap weights);
 
+  /**
+   * The encoder of {@code config} from {@code weights}, built by the recipe of its model_type:
+   * the one entry point from a loaded checkpoint to an {@link Encoder}.
+   */
+  static Encoder encoder(EncoderConfig config, WeightMap weights) {
+    return of(java.util.Objects.requireNonNull(config, "config")).build(config, weights);
+  }
+
   /** The recipe for config.json's model_type. */
   static Family of(EncoderConfig config) {
     return switch (config.modelType()) {
