@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.corpusencoder.core.embed.XlmrBertParityTest.Ref;
 import io.corpusencoder.core.math.Blas;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.pool.Pooling;
@@ -28,26 +27,37 @@ import java.util.zip.GZIPInputStream;
 /**
  * Issue 14's parity check of one family's fixture (models/NAME, made by
  * src/test/python/make_family_fixtures.py with transformers 4.55.4 + torch 2.8.0, float32, one
- * text at a time): 300+ multilingual texts, 7 of them cut at the model's 512 tokens and one with a
- * literal &lt;pad&gt; in the middle. Token ids identical to transformers; every token's
+ * text at a time; make_xlmr_bert_fixture.py for xlmr-bert-tiny, make_nomic_fixture.py with
+ * llama.cpp for nomicbert-tiny): 300+ multilingual texts, 7 of them cut at the model's 512 tokens
+ * and one with a literal &lt;pad&gt; in the middle. Token ids identical to transformers; every token's
  * last_hidden_state within 1e-4; the mean-pooled, normalized vector at cosine ≥ 0.99999.
  */
 abstract class FamilyParityTest {
   static final float HIDDEN_TOLERANCE = 1e-4f;
   static final double MIN_COSINE = 0.99999;
-  static final int MAX_LENGTH = 512;
+  /** The one record of a reference.jsonl.gz line. */
+  record Ref(String lang, String text, int[] ids, boolean truncated, float[][] hidden,
+      float[] sentence) {}
+
 
   final String name;
+  final int maxLength;
   final EmbeddingModel model;
   final List<Ref> refs;
   final Path source;
 
+  /** A fixture whose sentence_bert_config.json says max_seq_length 512. */
   FamilyParityTest(String name) {
+    this(name, 512);
+  }
+
+  FamilyParityTest(String name, int maxLength) {
     this.name = name;
+    this.maxLength = maxLength;
     try {
       source = fixture(name);
       model = ModelLoader.load(copyWithoutReference(source).toString());
-      refs = XlmrBertParityTest.readReference(source.resolve("reference.jsonl.gz"));
+      refs = readReference(source.resolve("reference.jsonl.gz"));
     } catch (IOException | URISyntaxException e) {
       throw new IllegalStateException("fixture " + name, e);
     }
@@ -78,13 +88,54 @@ abstract class FamilyParityTest {
     return dir;
   }
 
+  static List<Ref> readReference(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<Ref> out = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.isBlank()) continue;
+        JsonNode n = json.readTree(line);
+        JsonNode h = n.get("last_hidden_state");
+        float[][] hidden = new float[h.size()][];
+        for (int t = 0; t < hidden.length; t++) hidden[t] = floats(h.get(t));
+        int[] ids = new int[n.get("input_ids").size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = n.get("input_ids").get(i).intValue();
+        out.add(new Ref(n.get("lang").asText(), n.get("text").asText(), ids,
+            n.get("truncated").asBoolean(), hidden, floats(n.get("sentence_embedding"))));
+      }
+    }
+    return out;
+  }
+
+  private static float[] floats(JsonNode a) {
+    float[] v = new float[a.size()];
+    for (int i = 0; i < v.length; i++) v[i] = (float) a.get(i).doubleValue();
+    return v;
+  }
+
+  /** Where a text's ids first differ from the reference's, with the ids around it. */
+  private static String describe(int i, Ref ref, int[] got) {
+    int k = 0;
+    while (k < Math.min(got.length, ref.ids().length) && got[k] == ref.ids()[k]) k++;
+    String shown = ref.text().length() > 120 ? ref.text().substring(0, 120) + "…" : ref.text();
+    return String.format("  text %d (%s) %s%n    first difference at token %d: transformers %s,"
+        + " ours %s (%d vs %d tokens)", i, ref.lang(), shown, k, window(ref.ids(), k),
+        window(got, k), ref.ids().length, got.length);
+  }
+
+  private static String window(int[] ids, int k) {
+    int from = Math.max(0, k - 2);
+    return Arrays.toString(Arrays.copyOfRange(ids, from, Math.min(ids.length, k + 4)));
+  }
+
   void checkLoadsAsSentenceTransformersDeclares() {
     assertEquals(64, model.dimension());
     assertEquals(Pooling.MEAN, model.pooling());
     assertTrue(model.normalize(), "modules.json has a Normalize module");
-    assertEquals(MAX_LENGTH, model.maxLength(), "max_position_embeddings 514 less 2");
+    assertEquals(maxLength, model.maxLength(), "sentence_bert_config.json's max_seq_length");
     assertTrue(refs.size() >= 300, "reference texts: " + refs.size());
-    assertTrue(refs.stream().filter(r -> r.ids().length == MAX_LENGTH).count() >= 5,
+    assertTrue(refs.stream().filter(r -> r.ids().length == maxLength).count() >= 5,
         "texts at the model's limit");
   }
 
@@ -92,10 +143,9 @@ abstract class FamilyParityTest {
     List<String> diffs = new ArrayList<>();
     for (int i = 0; i < refs.size(); i++) {
       Ref ref = refs.get(i);
-      Encoding e = model.tokenizer().encode(ref.text(), MAX_LENGTH);
+      Encoding e = model.tokenizer().encode(ref.text(), maxLength);
       if (!Arrays.equals(ref.ids(), e.ids())) {
-        diffs.add("text " + i + " (" + ref.lang() + "): transformers " + Arrays.toString(ref.ids())
-            + ", ours " + Arrays.toString(e.ids()));
+        diffs.add(describe(i, ref, e.ids()));
       } else {
         assertEquals(ref.truncated(), e.truncated(), "truncated, text " + i);
       }

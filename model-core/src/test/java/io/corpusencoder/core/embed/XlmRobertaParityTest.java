@@ -58,7 +58,7 @@ class XlmRobertaParityTest extends FamilyParityTest {
         .replace("\"XLMRobertaModel\"", "\"XLMRobertaForMaskedLM\"");
     Files.writeString(dir.resolve("config.json"), config);
     EmbeddingModel again = ModelLoader.load(dir.toString());
-    List<String> texts = refs.subList(0, 20).stream().map(XlmrBertParityTest.Ref::text).toList();
+    List<String> texts = refs.subList(0, 20).stream().map(Ref::text).toList();
     var a = model.embed(texts);
     var b = again.embed(texts);
     for (int i = 0; i < texts.size(); i++) {
