@@ -34,6 +34,21 @@ public final class ModelCatalog {
       return groupId + ":" + artifactId + ":" + version;
     }
 
+    /**
+     * The prompts the model's authors tell users to put before texts (its model card; the jar
+     * carries no config_sentence_transformers.json), none by default: E5's "query: " and
+     * "passage: ", BGE v1.5's query instruction.
+     */
+    public Prompts prompts() {
+      return switch (name) {
+        case "e5-small-v2" -> new Prompts(new java.util.TreeMap<>(java.util.Map.of(
+            "query", "query: ", "passage", "passage: ")), null);
+        case "bge-small-en-v1.5" -> new Prompts(java.util.Map.of("query",
+            "Represent this sentence for searching relevant passages: "), null);
+        default -> Prompts.NONE;
+      };
+    }
+
     /** Path of the jar under a Maven repository root. */
     public Path jarIn(Path repo) {
       return repo.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(version)

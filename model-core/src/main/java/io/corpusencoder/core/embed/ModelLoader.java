@@ -139,7 +139,7 @@ public final class ModelLoader {
     checkVocabulary(src, tokenizer, imp.config(), "the graph's word embeddings (vocab_size)");
     return new Loaded(e.name(), imp.config(), imp.weights(), tok, tokenizer, sha256(tok),
         SentenceHead.of(e.pooling()), e.normalize(),
-        Math.min(e.maxLength(), imp.config().maxLength()), Prompts.NONE, List.of());
+        Math.min(e.maxLength(), imp.config().maxLength()), e.prompts(), List.of());
   }
 
   private static Loaded loadOnnxFile(Path onnxFile) throws IOException {

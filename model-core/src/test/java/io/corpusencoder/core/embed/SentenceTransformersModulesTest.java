@@ -206,6 +206,29 @@ class SentenceTransformersModulesTest {
   }
 
   @Test
+  void catalogModelsOfferTheirModelCardsPrompts() {
+    EmbeddingModel e5 = io.corpusencoder.core.testing.TestModels.model("e5-small-v2");
+    assertEquals(Map.of("query", "query: ", "passage", "passage: "), e5.prompts().byName());
+    assertEquals("", e5.prompt(), "no prompt unless asked for");
+    List<String> texts = List.of("how much protein should a female eat", "");
+    float[] byName = new RecordEncoder(e5, EncodeSettings.DEFAULTS.withPrompt("query"))
+        .encode(texts).texts().get(0).vector();
+    float[] byText = new RecordEncoder(e5, EncodeSettings.DEFAULTS.withPromptText("query: "))
+        .encode(texts).texts().get(0).vector();
+    float[] none = new RecordEncoder(e5, EncodeSettings.DEFAULTS).encode(texts).texts().get(0)
+        .vector();
+    assertArrayEquals(byText, byName);
+    assertTrue(!Arrays.equals(none, byName), "the prompt changes the vector");
+    // The prompt's tokens count against the length: "query: " is 2 more ("query", ":").
+    assertEquals(new RecordEncoder(e5, EncodeSettings.DEFAULTS).encode(texts).texts().get(0)
+        .nTokens() + 2, new RecordEncoder(e5, EncodeSettings.DEFAULTS.withPrompt("query"))
+        .encode(texts).texts().get(0).nTokens());
+    EmbeddingModel bge = io.corpusencoder.core.testing.TestModels.model("bge-small-en-v1.5");
+    assertEquals(Map.of("query", "Represent this sentence for searching relevant passages: "),
+        bge.prompts().byName());
+  }
+
+  @Test
   void badSettingsAndModulesAreRefusedNamingThem() throws Exception {
     EmbeddingModel m = ModelLoader.load(modelDir("mean-dense-normalize").toString());
     RuntimeException e = assertThrows(IllegalArgumentException.class, () -> new RecordEncoder(m,
