@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Bitwise batch invariance for every family beyond BERT (EncoderTest covers BERT): a text's every
  * token alone, in a batch, and in the reversed batch; and the [CLS]-only pass against the full
- * one. On the family fixtures (XLM-R, MPNet, ModernBERT and NomicBERT, hidden 64), lengths up to the 512-token limit.
+ * one. On the family fixtures (XLM-R, MPNet, ModernBERT and NomicBERT, hidden 64), lengths up to
+ * the 512-token limit.
  */
 class FamilyDeterminismTest {
   static final String[] FIXTURES = {"xlmr-tiny", "mpnet-tiny", "modernbert-tiny", "nomicbert-tiny"};
