@@ -10,9 +10,15 @@ import io.corpusencoder.core.pool.SentenceHead;
 import io.corpusencoder.core.tokenize.Tokenizer;
 import io.corpusencoder.core.tokenize.Encoding;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -120,18 +126,17 @@ public final class EmbeddingModel implements Serializable {
 
   private String denseDigest() {
     try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      md.update(encoder.weightsSha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(encoder.weightsSha256().getBytes(StandardCharsets.US_ASCII));
       for (Dense d : head.dense()) {
         for (float[] p : d.bias() == null ? List.of(d.weight()) : List.of(d.weight(), d.bias())) {
-          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * p.length)
-              .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          ByteBuffer b = ByteBuffer.allocate(4 * p.length).order(ByteOrder.LITTLE_ENDIAN);
           for (float f : p) b.putInt(Float.floatToRawIntBits(f));
           md.update(b.array());
         }
       }
-      return java.util.HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }

@@ -1,6 +1,7 @@
 package io.corpusencoder.core.pool;
 
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -31,7 +32,9 @@ public record Dense(int inFeatures, int outFeatures, float[] weight, float[] bia
     public static Activation of(String torchName, String where) {
       for (Activation a : values()) if (a.torchName.equals(torchName)) return a;
       StringBuilder known = new StringBuilder();
-      for (Activation a : values()) known.append(known.length() == 0 ? "" : ", ").append(a.torchName);
+      for (Activation a : values()) {
+        known.append(known.length() == 0 ? "" : ", ").append(a.torchName);
+      }
       throw new IllegalArgumentException(where + ": activation_function \"" + torchName
           + "\" is not supported; expected one of " + known);
     }
@@ -77,7 +80,7 @@ public record Dense(int inFeatures, int outFeatures, float[] weight, float[] bia
 
   /** "64->32 tanh" (", no bias" when it has none), for metadata and logs. */
   public String describe() {
-    return inFeatures + "->" + outFeatures + " " + activation.name().toLowerCase(java.util.Locale.ROOT)
+    return inFeatures + "->" + outFeatures + " " + activation.name().toLowerCase(Locale.ROOT)
         + (bias == null ? ", no bias" : "");
   }
 }

@@ -1,6 +1,7 @@
 package io.corpusencoder.core.pool;
 
 import io.corpusencoder.core.model.HiddenStates;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -96,7 +97,7 @@ public enum Pooling {
       }
       case MAX -> {
         if (from == len) {
-          java.util.Arrays.fill(out, -1e9f); // every token masked: sentence-transformers' fill
+          Arrays.fill(out, -1e9f); // every token masked: sentence-transformers' fill
         } else {
           System.arraycopy(data, base + from * d, out, 0, d);
           for (int t = from + 1; t < len; t++) {
