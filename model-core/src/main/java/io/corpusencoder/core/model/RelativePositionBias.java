@@ -65,14 +65,14 @@ public final class RelativePositionBias implements AttentionBias {
   }
 
   @Override
-  public void addTo(int head, int len, float[] scores, int lds) {
+  public void addTo(int head, int len, int q0, int q1, int k0, int k1, float[] scores, int lds) {
     if (len > maxLen) {
       throw new IllegalArgumentException("sequence of " + len + " tokens; at most " + maxLen);
     }
-    // Row q needs offsets k - q for k = 0..len-1: one contiguous run of byOffset.
+    // Row q needs offsets k - q for k = k0..k1-1: one contiguous run of byOffset.
     int base = head * (2 * maxLen - 1) + maxLen - 1;
-    for (int q = 0; q < len; q++) {
-      Ops.addInPlace(scores, q * lds, byOffset, base - q, len);
+    for (int q = q0; q < q1; q++) {
+      Ops.addInPlace(scores, (q - q0) * lds, byOffset, base + k0 - q, k1 - k0);
     }
   }
 

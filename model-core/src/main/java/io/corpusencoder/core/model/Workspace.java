@@ -14,8 +14,14 @@ public final class Workspace {
   // One sequence's attention, its tokens in order.
   float[] seqQkv = new float[0]; // [maxLen, 3·hidden]
   float[] seqContext = new float[0]; // [maxLen, hidden]
-  float[] scores = new float[0]; // [maxLen, paddedLength(maxLen)]
-  float[] rowInv = new float[0]; // [maxLen]: 1 / softmax denominator per score row
+  float[] scores = new float[0]; // [QUERY_BLOCK, paddedLength(maxLen)]: one query block's
+  float[] rowInv = new float[0]; // [QUERY_BLOCK]: 1 / softmax denominator per score row
+
+  /**
+   * Queries per attention block: the score buffer is QUERY_BLOCK rows whatever the length, so
+   * attention's memory grows linearly with it. Sequences up to this length run in one block.
+   */
+  static final int QUERY_BLOCK = 256;
 
   void ensure(int rows, int maxLen, int hiddenSize, int intermediateSize) {
     // Grown buffer by buffer, so one workspace serves models of any shape.
@@ -29,8 +35,9 @@ public final class Workspace {
     // a row past its real end (IndexOutOfBoundsException at a sequence of exactly maxLen).
     seqQkv = atLeast(seqQkv, (maxLen + 1) * 3 * hiddenSize);
     seqContext = atLeast(seqContext, maxLen * hiddenSize);
-    scores = atLeast(scores, maxLen * paddedLength(maxLen));
-    rowInv = atLeast(rowInv, maxLen);
+    int blockRows = Math.min(maxLen, QUERY_BLOCK);
+    scores = atLeast(scores, blockRows * paddedLength(maxLen));
+    rowInv = atLeast(rowInv, blockRows);
   }
 
   /** n rounded up to a multiple of 16, the widest SIMD vector of floats (AVX-512). */

@@ -1,6 +1,7 @@
 package io.corpusencoder.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corpusencoder.core.testing.ReferenceOps;
 import java.util.Random;
@@ -20,6 +21,15 @@ class SelfAttentionTest {
 
   /** x and the result [tokens, hidden], sequences packed one after another. */
   private static float[] run(SelfAttention a, float[] x, int[] lens, boolean[] mask) {
+    return run(a, x, lens, mask, false);
+  }
+
+  /**
+   * As {@link #run(SelfAttention, float[], int[], boolean[])}; with {@code firstTokensOnly} the
+   * result holds each sequence's first token's context, one row per sequence.
+   */
+  private static float[] run(SelfAttention a, float[] x, int[] lens, boolean[] mask,
+      boolean firstTokensOnly) {
     int h = a.hiddenSize();
     BatchLayout layout = BatchLayout.of(lens, new int[lens.length], BatchLayout.BLOCK);
     int maxLen = 0;
@@ -33,7 +43,14 @@ class SelfAttentionTest {
         System.arraycopy(x, (layout.seqStart(s) + t) * h, in, layout.row(s, t) * h, h);
       }
     }
-    a.forward(in, ws, layout, mask, ctx);
+    a.forward(in, ws, layout, mask, ctx, firstTokensOnly);
+    if (firstTokensOnly) {
+      float[] first = new float[lens.length * h];
+      for (int s = 0; s < lens.length; s++) {
+        System.arraycopy(ctx, layout.firstTokenRow(s) * h, first, s * h, h);
+      }
+      return first;
+    }
     float[] out = new float[layout.tokens() * h];
     for (int s = 0; s < lens.length; s++) {
       for (int t = 0; t < lens[s]; t++) {
@@ -130,6 +147,179 @@ class SelfAttentionTest {
           }
       }
       start += len;
+    }
+  }
+
+  // Sequences longer than one query block: the blocks, the last one partial, against the naive
+  // full-matrix reference, with a window band and with MPNet's relative bias.
+
+  private static final int LONG = 2 * Workspace.QUERY_BLOCK + 37;
+
+  private static SelfAttention randomAttention(Random r, int h, int heads, AttentionBias bias) {
+    float[] w = new float[3 * h * h];
+    float[] b = new float[3 * h];
+    for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian() * 0.3f;
+    for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian() * 0.1f;
+    return new SelfAttention(new Dense(w, b, h, 3 * h), heads, h, bias);
+  }
+
+  private static float[] gaussian(Random r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+    return x;
+  }
+
+  /**
+   * The full [len, len] attention of one sequence in double: scores + bias(head, q, k), keys with
+   * a NaN bias excluded (a window), keys with mask false excluded.
+   */
+  private static double[][] naive(SelfAttention a, float[] x, int len, boolean[] mask,
+      BiasFn bias) {
+    int h = a.hiddenSize();
+    int heads = a.numHeads();
+    int hs = h / heads;
+    double[][] xs = ReferenceOps.toDouble(x, len, h);
+    double[][] qkv = ReferenceOps.matmul(xs,
+        ReferenceOps.transpose(ReferenceOps.toDouble(a.qkv().weight(), 3 * h, h)));
+    for (double[] row : qkv) for (int c = 0; c < 3 * h; c++) row[c] += a.qkv().bias()[c];
+    double[][] out = new double[len][h];
+    for (int head = 0; head < heads; head++) {
+      double[][] s = new double[len][len];
+      for (int q = 0; q < len; q++) {
+        for (int k = 0; k < len; k++) {
+          double dot = 0;
+          for (int c = 0; c < hs; c++) dot += qkv[q][head * hs + c] * qkv[k][h + head * hs + c];
+          double b = bias.at(head, q, k);
+          boolean hidden = Double.isNaN(b) || (mask != null && !mask[k]);
+          s[q][k] = hidden ? Double.NEGATIVE_INFINITY : dot / Math.sqrt(hs) + b;
+        }
+      }
+      double[][] p = ReferenceOps.softmax(s);
+      for (int q = 0; q < len; q++) {
+        for (int c = 0; c < hs; c++) {
+          double v = 0;
+          for (int k = 0; k < len; k++) v += p[q][k] * qkv[k][2 * h + head * hs + c];
+          out[q][head * hs + c] = v;
+        }
+      }
+    }
+    return out;
+  }
+
+  interface BiasFn {
+    double at(int head, int q, int k);
+  }
+
+  private static void assertMatches(double[][] expected, float[] actual, int h, String what) {
+    for (int t = 0; t < expected.length; t++) {
+      for (int c = 0; c < h; c++) {
+        assertEquals(expected[t][c], actual[t * h + c], 1e-4, what + ", token " + t + ", column " + c);
+      }
+    }
+  }
+
+  @Test
+  void longSequenceInQueryBlocksMatchesTheFullMatrixReference() {
+    Random r = new Random(11);
+    int h = 8;
+    SelfAttention att = randomAttention(r, h, 2, null);
+    float[] x = gaussian(r, LONG * h);
+    boolean[] mask = new boolean[LONG];
+    for (int k = 0; k < LONG; k++) mask[k] = k % 7 != 3;
+    assertMatches(naive(att, x, LONG, null, (hd, q, k) -> 0), run(att, x, new int[] {LONG},
+        null), h, "no mask");
+    assertMatches(naive(att, x, LONG, mask, (hd, q, k) -> 0), run(att, x, new int[] {LONG},
+        mask), h, "key mask");
+  }
+
+  @Test
+  void slidingWindowComputesItsBandAsTheFullMaskedMatrixWould() {
+    Random r = new Random(12);
+    int h = 8;
+    for (int halfWidth : new int[] {1, 64, Workspace.QUERY_BLOCK + 5}) {
+      SelfAttention att = randomAttention(r, h, 2, new SlidingWindow(halfWidth));
+      float[] x = gaussian(r, LONG * h);
+      double[][] expected = naive(att, x, LONG, null,
+          (hd, q, k) -> Math.abs(q - k) <= halfWidth ? 0 : Double.NaN);
+      assertMatches(expected, run(att, x, new int[] {LONG}, null), h, "half width " + halfWidth);
+    }
+  }
+
+  @Test
+  void keysOutsideEveryBandOfABlockAreNeverRead() {
+    // A NaN token far from the first block's band: the full masked matrix would give 0 · NaN =
+    // NaN in P·V; the band never multiplies it, so the first block is bitwise unchanged.
+    Random r = new Random(13);
+    int h = 8;
+    int halfWidth = 64;
+    SelfAttention att = randomAttention(r, h, 2, new SlidingWindow(halfWidth));
+    float[] x = gaussian(r, LONG * h);
+    float[] clean = run(att, x, new int[] {LONG}, null);
+    int far = Workspace.QUERY_BLOCK + halfWidth + 3;
+    for (int c = 0; c < h; c++) x[far * h + c] = Float.NaN;
+    float[] dirty = run(att, x, new int[] {LONG}, null);
+    for (int t = 0; t < Workspace.QUERY_BLOCK; t++) {
+      for (int c = 0; c < h; c++) {
+        assertEquals(clean[t * h + c], dirty[t * h + c], 0f, "token " + t + ", column " + c);
+      }
+    }
+  }
+
+  @Test
+  void relativeBiasPerQueryBlockMatchesTheFullMatrixReference() {
+    Random r = new Random(14);
+    int h = 8, heads = 2, buckets = 32, maxDistance = 128;
+    float[] table = gaussian(r, buckets * heads);
+    SelfAttention att = randomAttention(r, h, heads,
+        new RelativePositionBias(table, buckets, heads, buckets, maxDistance, LONG));
+    float[] x = gaussian(r, LONG * h);
+    double[][] expected = naive(att, x, LONG, null,
+        (hd, q, k) -> table[RelativePositionBias.bucket(k - q, buckets, maxDistance) * heads + hd]);
+    assertMatches(expected, run(att, x, new int[] {LONG}, null), h, "relative bias");
+  }
+
+  @Test
+  void longSequencesAreBitwiseTheSameWithNeighboursAndFirstTokenOnly() {
+    Random r = new Random(15);
+    int h = 8;
+    int[] lens = {3, LONG, Workspace.QUERY_BLOCK};
+    int tokens = 3 + LONG + Workspace.QUERY_BLOCK;
+    for (AttentionBias bias : new AttentionBias[] {null, new SlidingWindow(40),
+        new RelativePositionBias(gaussian(r, 64), 32, 2, 32, 128, LONG)}) {
+      SelfAttention att = randomAttention(r, h, 2, bias);
+      float[] x = gaussian(r, tokens * h);
+      float[] batch = run(att, x, lens, null);
+      float[] firsts = run(att, x, lens, null, true);
+      int start = 0;
+      for (int s = 0; s < lens.length; s++) {
+        float[] alone = run(att, java.util.Arrays.copyOfRange(x, start * h,
+            (start + lens[s]) * h), new int[] {lens[s]}, null);
+        for (int i = 0; i < lens[s] * h; i++) {
+          assertEquals(alone[i], batch[start * h + i], 0f, bias + ", sequence " + s + ", " + i);
+        }
+        for (int c = 0; c < h; c++) {
+          assertEquals(alone[c], firsts[s * h + c], 0f, bias + ", first token of " + s);
+        }
+        start += lens[s];
+      }
+    }
+  }
+
+  @Test
+  void workspaceGrowsLinearlyWithTheLength() {
+    // One sequence at ModernBERT-base width (hidden 768, GeGLU 2 x 1152): the workspace holds the
+    // token-wise buffers (6 · hidden + ffn per row), the sequence's Q, K, V and context rows
+    // (4 · hidden) and one query block of scores, never a [len, len] matrix (8192² floats =
+    // 256 MB).
+    int hidden = 768, ffn = 2 * 1152;
+    long perToken = 10L * hidden + ffn;
+    for (int len : new int[] {512, 2048, 8192}) {
+      Workspace ws = new Workspace();
+      ws.ensure(len, len, hidden, ffn);
+      long bound = len * (perToken + Workspace.QUERY_BLOCK) + 3L * hidden
+          + 16L * Workspace.QUERY_BLOCK;
+      assertTrue(ws.floatsHeld() <= bound,
+          len + " tokens: " + ws.floatsHeld() + " floats held, bound " + bound);
     }
   }
 }
