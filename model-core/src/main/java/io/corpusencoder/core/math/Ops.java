@@ -13,10 +13,13 @@ public final class Ops {
    * erf became a rational approximation; 3: the dense layers' rows follow BatchLayout, so OpenBLAS
    * sums each token's row the same way in every batch; 4: a text's vector, the job's --doc-vector
    * row, is its chunk's vector when it has one chunk, and the mean of several chunks is
-   * L2-normalized only when the model normalizes). Jobs record it, so a resumed job never
-   * mixes vectors from two revisions, and outputs carry it in their metadata.
+   * L2-normalized only when the model normalizes; 5: attention runs in blocks of 256 queries and
+   * a local-window layer only over its band of keys, so sequences longer than 256 tokens sum
+   * their attention in other splits; shorter ones run the same products as in 4). Jobs record it,
+   * so a resumed job never mixes vectors from two revisions, and outputs carry it in their
+   * metadata.
    */
-  public static final int NUMERICS_REVISION = 4;
+  public static final int NUMERICS_REVISION = 5;
 
   private static final SimdSupport SIMD_SUPPORT = SimdSupport.probe();
   private static final boolean SIMD = SIMD_SUPPORT.enabled();
