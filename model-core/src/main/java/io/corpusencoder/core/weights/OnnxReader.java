@@ -19,8 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Imports a BERT-family ONNX export (torch.onnx / Optimum) as Hugging Face-named weights and an
- * inferred config, reading ONNX's protobuf wire format directly (ModelProto field numbers from
+ * Imports a BertModel, XLM-RoBERTa/RoBERTa or MPNet ONNX export (torch.onnx / Optimum) as Hugging
+ * Face-named weights and an inferred config (the family read from the graph: positions computed
+ * from padding_idx mean RoBERTa, a relative-position bias table MPNet), reading ONNX's protobuf wire format directly (ModelProto field numbers from
  * onnx.proto).
  *
  * <p>Exports give MatMul weights anonymous names (onnx::MatMul_787) stored [in, out]. Each is
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * ("encoder.layer.0.attention.self.query.bias"), and the node's own scope path
  * ("/encoder/layer.0/attention/self/query/MatMul") must agree. The weight is then transposed to
  * HF's [out, in]. Initializer order is never used. A node this importer does not understand
- * (ONNX Runtime's fused Attention, SkipLayerNormalization and the like) is refused by name.
+ * (ONNX Runtime's fused Attention, SkipLayerNormalization and the like) is refused by name, and
+ * so is a graph computing rotary positions (ModernBERT).
  */
 public final class OnnxReader {
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
@@ -36,7 +38,13 @@ public final class OnnxReader {
       "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Tanh", "Relu", "MatMul", "Gemm",
       "Gather", "Shape", "Constant", "ConstantOfShape", "Unsqueeze", "Squeeze", "Concat",
       "Reshape", "Transpose", "Slice", "Cast", "ReduceMean", "Softmax", "LayerNormalization",
-      "Equal", "Where", "Expand", "Range", "CumSum", "Not", "Identity", "Neg", "Sigmoid");
+      "Equal", "Where", "Expand", "Range", "CumSum", "Not", "Identity", "Neg", "Sigmoid",
+      // MPNet's relative-position buckets, computed in the graph from the sequence length
+      "Abs", "Less", "Log", "Min");
+  /** Ops of rotary positions computed in the graph (ModernBERT), which are not mapped. */
+  private static final java.util.Set<String> ROTARY_OPS = java.util.Set.of("Cos", "Sin");
+  /** MPNet's max_distance, fixed in transformers' MPNetEncoder.compute_position_bias. */
+  private static final int MPNET_MAX_DISTANCE = 128;
 
   /** The result: weights by HF name, the config they imply, and the file's model inputs. */
   public record Imported(WeightMap weights, EncoderConfig config, List<String> inputs) {}
@@ -298,6 +306,15 @@ public final class OnnxReader {
 
   private Imported build() {
     for (Node n : nodes) {
+      if (ROTARY_OPS.contains(n.op())) {
+        throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
+            + ": the graph computes rotary position embeddings (ModernBERT, NomicBERT), which "
+            + "this importer does not map (it maps BertModel, XLM-RoBERTa/RoBERTa and MPNet "
+            + "exports); load the model's Hugging Face directory (config.json + "
+            + "model.safetensors) instead");
+      }
+    }
+    for (Node n : nodes) {
       if (!KNOWN_OPS.contains(n.op())) {
         throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
             + ", which this importer does not map (fused ONNX Runtime operators come from "
@@ -419,12 +436,126 @@ public final class OnnxReader {
     int heads = inferHeads(hidden);
     float eps = inferLayerNormEps();
     Activation act = feedForwardActivation(layers.size());
+    int paddingIdx = positionPaddingIdx();
+    int buckets = relativeAttentionBuckets(w);
+    if (buckets > 0 && paddingIdx < 0) {
+      throw new ModelFormatException(source + ": the graph has MPNet's relative attention bias "
+          + "but its position ids do not count from padding_idx + 1 (no CumSum over input_ids "
+          + "!= padding_idx before " + BertNames.POSITION_EMBEDDINGS + "); expected an MPNet "
+          + "export");
+    }
+    String modelType = buckets > 0 ? "mpnet" : paddingIdx >= 0 ? "xlm-roberta" : "bert";
     try {
-      return EncoderConfig.bert(vocab, hidden, layers.size(), heads, intermediate, maxPos,
-          typeVocab, eps, act);
+      return new EncoderConfig(vocab, hidden, layers.size(), heads, intermediate, maxPos,
+          typeVocab, eps, act, EncoderConfig.Positions.LEARNED, false, modelType, paddingIdx,
+          buckets, null);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": inferred config is invalid: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Where position ids start, read from the graph that computes them. BERT's come from a
+   * position_ids buffer (0, 1, 2, ...): -1. RoBERTa's, XLM-R's and MPNet's are computed from the
+   * input ids as transformers' create_position_ids_from_input_ids does,
+   * {@code cumsum(ids != p) * (ids != p) + p}: the Gather of the position table is indexed by an
+   * Add of the constant p to a CumSum over Not(Equal(input_ids, p)); both p must agree, and p is
+   * returned (so a padding token keeps position p and the positions after it do not count it).
+   */
+  private int positionPaddingIdx() {
+    Node gather = null;
+    for (Node n : nodes) {
+      if (n.op().equals("Gather") && !n.inputs().isEmpty()
+          && BertNames.stripPrefix(n.inputs().get(0)).equals(BertNames.POSITION_EMBEDDINGS)) {
+        gather = n;
+      }
+    }
+    if (gather == null) {
+      throw new ModelFormatException(source + ": no Gather node reads "
+          + BertNames.POSITION_EMBEDDINGS + ": cannot tell how positions are numbered");
+    }
+    List<Node> ancestors = ancestors(gather.inputs().get(1), 32);
+    if (ancestors.stream().noneMatch(a -> a.op().equals("CumSum"))) return -1;
+    Node add = producers.get(gather.inputs().get(1));
+    Long offset = add != null && add.op().equals("Add") ? scalarInput(add) : null;
+    Long compared = null;
+    for (Node a : ancestors) {
+      if (a.op().equals("Equal") && a.inputs().contains("input_ids")) compared = scalarInput(a);
+    }
+    if (offset == null || compared == null || !offset.equals(compared)) {
+      throw new ModelFormatException(source + ": node " + gather.name() + " reads "
+          + BertNames.POSITION_EMBEDDINGS + " at positions computed with a CumSum, but not as "
+          + "cumsum(input_ids != p) * (input_ids != p) + p (the Add before it adds " + offset
+          + ", the Equal on input_ids compares with " + compared + "); expected RoBERTa's "
+          + "positions from padding_idx + 1");
+    }
+    return Math.toIntExact(offset);
+  }
+
+  /**
+   * MPNet's relative-position buckets: the rows of encoder.relative_attention_bias, gathered at
+   * buckets the graph computes. The bucket function is transformers' (bidirectional, exact below
+   * buckets/4, logarithmic up to max_distance 128), which the encoder reimplements; its log
+   * divisor ln(128 / (buckets / 4)) is checked, so an export with another max_distance is refused.
+   * 0 when the graph has no relative bias.
+   */
+  private int relativeAttentionBuckets(WeightMap w) {
+    String table = "encoder.relative_attention_bias.weight";
+    if (!w.contains(table)) return 0;
+    int buckets = w.get(table).shape()[0];
+    Node gather = null;
+    for (Node n : nodes) {
+      if (n.op().equals("Gather") && BertNames.stripPrefix(n.inputs().get(0)).equals(table)) {
+        gather = n;
+      }
+    }
+    if (gather == null) {
+      throw new ModelFormatException(source + ": initializer " + table + " is read by no Gather "
+          + "node; expected MPNet's relative position bias");
+    }
+    double expected = Math.log(MPNET_MAX_DISTANCE / (buckets / 4.0));
+    for (Node a : ancestors(gather.inputs().get(1), 64)) {
+      if (!a.op().equals("Log")) continue;
+      for (Node div : consumers.getOrDefault(a.outputs().get(0), List.of())) {
+        RawTensor c = div.op().equals("Div") ? constant(div.inputs().get(1)) : null;
+        if (c != null && c.count() == 1) {
+          double got = toFloats(c)[0];
+          if (Math.abs(got - expected) > 1e-5) {
+            throw new ModelFormatException(source + ": node " + div.name() + " divides the "
+                + "relative-position log by " + got + "; expected ln(" + MPNET_MAX_DISTANCE
+                + " / (" + buckets + " / 4)) = " + expected + " (MPNet's max_distance "
+                + MPNET_MAX_DISTANCE + " with " + buckets + " buckets)");
+          }
+          return buckets;
+        }
+      }
+    }
+    throw new ModelFormatException(source + ": node " + gather.name() + " reads " + table
+        + " at indices not computed by MPNet's logarithmic bucket function (no Log followed by "
+        + "a constant Div within 64 nodes before it)");
+  }
+
+  /** The value of a node's one scalar constant input (an Equal's or Add's literal), else null. */
+  private Long scalarInput(Node n) {
+    for (String i : n.inputs()) {
+      RawTensor c = constant(i);
+      if (c != null && c.count() == 1) return toLongs(c)[0];
+    }
+    return null;
+  }
+
+  /** Nodes producing {@code value}, breadth first backwards, at most {@code limit} of them. */
+  private List<Node> ancestors(String value, int limit) {
+    List<Node> out = new ArrayList<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(value));
+    java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    while (!todo.isEmpty() && out.size() < limit) {
+      Node p = producers.get(todo.poll());
+      if (p == null || !seen.add(p)) continue;
+      out.add(p);
+      todo.addAll(p.inputs());
+    }
+    return out;
   }
 
   /** Activation ops of an export, as they decompose HF's hidden_act (Erf: exact GELU). */

@@ -52,11 +52,21 @@ abstract class FamilyParityTest {
   }
 
   FamilyParityTest(String name, int maxLength) {
-    this.name = name;
+    this(name, maxLength, false);
+  }
+
+  /**
+   * With {@code fromOnnx}, the model directory loses model.safetensors, so it loads from its
+   * onnx/model.onnx (made by make_family_onnx_fixtures.py from the same weights).
+   */
+  FamilyParityTest(String name, int maxLength, boolean fromOnnx) {
+    this.name = fromOnnx ? name + " (onnx/model.onnx)" : name;
     this.maxLength = maxLength;
     try {
       source = fixture(name);
-      model = ModelLoader.load(copyWithoutReference(source).toString());
+      Path dir = copyWithoutReference(source);
+      if (fromOnnx) Files.delete(dir.resolve("model.safetensors"));
+      model = ModelLoader.load(dir.toString());
       refs = readReference(source.resolve("reference.jsonl.gz"));
     } catch (IOException | URISyntaxException e) {
       throw new IllegalStateException("fixture " + name, e);

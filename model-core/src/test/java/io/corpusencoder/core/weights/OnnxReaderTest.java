@@ -105,6 +105,22 @@ class OnnxReaderTest {
         + "its scope says encoder.layer.0.attention.self.query.weight"), e.getMessage());
   }
 
+  /**
+   * ModernBERT's torch.onnx export (models/modernbert-tiny/onnx/model.onnx, from
+   * make_family_onnx_fixtures.py) computes its rotary cos/sin in the graph: refused by node.
+   */
+  @Test
+  void refusesAModernBertExportNamingItsRotaryNode() throws Exception {
+    var url = getClass().getClassLoader().getResource("models/modernbert-tiny/onnx/model.onnx");
+    java.nio.file.Path file = java.nio.file.Path.of(url.toURI());
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(file));
+    assertTrue(e.getMessage().startsWith(file + ": node /layers.0/attn/rotary_emb/Cos has op Cos: the graph "
+        + "computes rotary position embeddings (ModernBERT, NomicBERT), which this importer does "
+        + "not map"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("load the model's Hugging Face directory (config.json + "
+        + "model.safetensors) instead"), e.getMessage());
+  }
+
   @Test
   void rejectsTruncatedFiles() throws Exception {
     byte[] onnx = graph(5, floatTensor("embeddings.word_embeddings.weight", 10, 4));
