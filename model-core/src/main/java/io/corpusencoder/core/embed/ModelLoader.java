@@ -180,16 +180,19 @@ public final class ModelLoader {
   private static Loaded loadDirectory(Path dir) throws IOException {
     Path configJson = dir.resolve("config.json");
     Path weightsFile = dir.resolve("model.safetensors");
-    if (!Files.isRegularFile(weightsFile)) {
+    Path shardIndex = dir.resolve("model.safetensors.index.json");
+    if (!Files.isRegularFile(weightsFile) && !Files.isRegularFile(shardIndex)) {
       Path onnx = firstExisting(dir.resolve("model.onnx"), dir.resolve("onnx").resolve("model.onnx"));
       if (onnx != null) return loadOnnxFile(onnx);
       String hint = Files.exists(dir.resolve("pytorch_model.bin"))
           ? " (pytorch_model.bin is pickle, which is not read: convert it to safetensors)" : "";
-      throw new IOException(dir + ": no model.safetensors" + hint);
+      throw new IOException(dir + ": no model.safetensors (nor model.safetensors.index.json "
+          + "with its shards)" + hint);
     }
     if (!Files.isRegularFile(configJson)) throw new IOException(dir + ": no config.json");
     EncoderConfig config = EncoderConfig.read(configJson);
-    WeightMap weights = Safetensors.read(weightsFile);
+    WeightMap weights = Files.isRegularFile(weightsFile)
+        ? Safetensors.read(weightsFile) : Safetensors.readSharded(shardIndex);
     Path tokFile = dir.resolve("tokenizer.json");
     Tokenizer tokenizer;
     byte[] tok = null;

@@ -30,14 +30,20 @@ public enum DType {
 
   /** Reads {@code n} values from a little-endian buffer at its position into fp32. */
   public void decode(ByteBuffer buf, float[] out, int n) {
+    decode(buf, out, 0, n);
+  }
+
+  /** Reads {@code n} values from a little-endian buffer at its position into out[off, off + n). */
+  public void decode(ByteBuffer buf, float[] out, int off, int n) {
+    int p = buf.position();
     switch (this) {
-      case F32 -> buf.asFloatBuffer().get(out, 0, n);
+      case F32 -> buf.asFloatBuffer().get(out, off, n);
       case F16 -> {
-        for (int i = 0; i < n; i++) out[i] = halfToFloat(buf.getShort(buf.position() + 2 * i));
+        for (int i = 0; i < n; i++) out[off + i] = halfToFloat(buf.getShort(p + 2 * i));
       }
       case BF16 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = Float.intBitsToFloat((buf.getShort(buf.position() + 2 * i) & 0xFFFF) << 16);
+          out[off + i] = Float.intBitsToFloat((buf.getShort(p + 2 * i) & 0xFFFF) << 16);
         }
       }
     }

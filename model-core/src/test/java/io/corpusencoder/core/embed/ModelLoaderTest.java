@@ -93,7 +93,8 @@ class ModelLoaderTest {
     Path dir = TinyModelDir.write(tmp.resolve("m"));
     Files.delete(dir.resolve("model.safetensors"));
     var e2 = assertThrows(IOException.class, () -> ModelLoader.load(dir.toString()));
-    assertEquals(dir + ": no model.safetensors", e2.getMessage());
+    assertEquals(dir + ": no model.safetensors (nor model.safetensors.index.json with its "
+        + "shards)", e2.getMessage());
   }
 
   @Test

@@ -119,4 +119,81 @@ class SafetensorsTest {
     assertTrue(Float.isNaN(DType.halfToFloat((short) 0x7E00)));
   }
 
+  /** Windows far smaller than a tensor, not dividing it: the same values as one mapping. */
+  @Test
+  void readsTensorsWindowByWindow() throws Exception {
+    float[] a = new float[21];
+    for (int i = 0; i < a.length; i++) a[i] = i * 1.5f - 7f;
+    short[] h = new short[5];
+    for (int i = 0; i < h.length; i++) h[i] = (short) (0x3C00 + 37 * i);
+    ByteBuffer data = ByteBuffer.allocate(84 + 10 + 6).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : a) data.putFloat(v);
+    for (short v : h) data.putShort(v);
+    data.putShort((short) 0x3F80).putShort((short) 0xBF00).putShort((short) 0x4049);
+    String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[7,3],\"data_offsets\":[0,84]},"
+        + "\"h\":{\"dtype\":\"F16\",\"shape\":[5],\"data_offsets\":[84,94]},"
+        + "\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[94,100]}}";
+    Path f = tmp.resolve("w.safetensors");
+    Files.write(f, file(header, data.array()));
+    WeightMap whole = Safetensors.read(f);
+    for (int window : new int[] {4, 8, 12, 20}) {
+      WeightMap w = Safetensors.read(f, window);
+      assertArrayEquals(a, w.tensor("a", 7, 3), 0f, "window " + window);
+      assertArrayEquals(whole.tensor("h", 5), w.tensor("h", 5), 0f, "window " + window);
+      assertArrayEquals(new float[] {1f, -0.5f, 3.140625f}, w.tensor("b", 3), 0f);
+    }
+    for (int i = 0; i < h.length; i++) {
+      assertEquals(DType.halfToFloat(h[i]), whole.get("h").data()[i], 0f);
+    }
+  }
+
+  @Test
+  void readsShardsAndNamesIndexTensorAndShardInErrors() throws Exception {
+    WeightMap one = new WeightMap("one");
+    one.put(new Tensor("bert.a.weight", new int[] {2}, new float[] {1f, 2f}));
+    WeightMap two = new WeightMap("two");
+    two.put(new Tensor("b.bias", new int[] {1}, new float[] {3f}));
+    Safetensors.write(one, tmp.resolve("model-00001-of-00002.safetensors"), Map.of());
+    Safetensors.write(two, tmp.resolve("model-00002-of-00002.safetensors"), Map.of());
+    Path index = tmp.resolve("model.safetensors.index.json");
+    Files.writeString(index, "{\"metadata\":{\"total_size\":12},\"weight_map\":{"
+        + "\"bert.a.weight\":\"model-00001-of-00002.safetensors\","
+        + "\"b.bias\":\"model-00002-of-00002.safetensors\"}}");
+    WeightMap w = Safetensors.readSharded(index);
+    assertArrayEquals(new float[] {1f, 2f}, w.tensor("a.weight", 2), 0f);
+    assertArrayEquals(new float[] {3f}, w.tensor("b.bias", 1), 0f);
+    assertEquals(index.toString(), w.source());
+
+    Files.writeString(index, "{\"weight_map\":{\"b.bias\":\"model-00002-of-00002.safetensors\","
+        + "\"c.bias\":\"model-00002-of-00002.safetensors\"}}");
+    var e = assertThrows(ModelFormatException.class, () -> Safetensors.readSharded(index));
+    assertEquals(index + ": weight_map puts c.bias in model-00002-of-00002.safetensors, but that "
+        + "shard has no such tensor", e.getMessage());
+
+    Files.writeString(index, "{\"weight_map\":{\"b.bias\":\"model-00003-of-00003.safetensors\"}}");
+    var e2 = assertThrows(java.io.IOException.class, () -> Safetensors.readSharded(index));
+    assertEquals(index + ": weight_map puts b.bias in model-00003-of-00003.safetensors, but "
+        + tmp.toAbsolutePath().resolve("model-00003-of-00003.safetensors") + " does not exist",
+        e2.getMessage());
+
+    WeightMap again = new WeightMap("again");
+    again.put(new Tensor("b.bias", new int[] {1}, new float[] {4f}));
+    again.put(new Tensor("x.bias", new int[] {1}, new float[] {5f}));
+    Safetensors.write(again, tmp.resolve("again.safetensors"), Map.of());
+    Files.writeString(index, "{\"weight_map\":{\"b.bias\":\"model-00002-of-00002.safetensors\","
+        + "\"x.bias\":\"again.safetensors\"}}");
+    var e3 = assertThrows(ModelFormatException.class, () -> Safetensors.readSharded(index));
+    assertEquals(index + ": tensor b.bias is in both model-00002-of-00002.safetensors and "
+        + "again.safetensors", e3.getMessage());
+
+    Files.writeString(index, "{\"weight_map\":{\"b.bias\":\"../elsewhere.safetensors\"}}");
+    var e4 = assertThrows(ModelFormatException.class, () -> Safetensors.readSharded(index));
+    assertEquals(index + ": weight_map.b.bias is \"../elsewhere.safetensors\", expected the file "
+        + "name of a shard beside the index", e4.getMessage());
+
+    Files.writeString(index, "{\"metadata\":{}}");
+    var e5 = assertThrows(ModelFormatException.class, () -> Safetensors.readSharded(index));
+    assertEquals(index + ": weight_map must be a non-empty object {tensor name: shard file}",
+        e5.getMessage());
+  }
 }
