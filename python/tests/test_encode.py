@@ -41,6 +41,19 @@ def test_encode_returns_the_report_and_model_cores_bits(spark, tmp_path):
         assert float32_bits(row.embedding) == want, f"doc-{i} {TEXTS[i]!r}"
 
 
+def test_encode_with_a_prompt_and_dimensions_gives_model_cores_bits(spark, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, TEXTS)
+    out = tmp_path / "vectors"
+    report = encode(spark, input=str(corpus), output=out, prompt_text="query: ", dimensions=64)
+    assert (report["settings"]["prompt-text"], report["settings"]["dimensions"]) == ("query: ", "64")
+    assert (report["model"]["prompt"], report["model"]["truncate_dim"]) == ("query: ", 64)
+    rows = {r.id: r for r in spark.read.parquet(str(out)).collect()}
+    expected = model_core_bits(spark, TEXTS, prompt="query: ", dimensions=64)
+    for i, want in enumerate(expected):
+        assert float32_bits(rows[f"doc-{i}"].embedding) == want, f"doc-{i} {TEXTS[i]!r}"
+
+
 def test_options_are_the_command_lines(spark):
     names = option_names(spark)
     assert {"input", "output", "input_format", "keep_columns", "long_text", "doc_vector"} <= set(names)

@@ -74,7 +74,7 @@ public final class CommandLine {
         }
       }
       given.remove(name);
-      given.put(name, value.isEmpty() ? value : s.validate(value.trim(), "command line"));
+      given.put(name, value.isEmpty() ? value : s.validate(s.clean(value), "command line"));
     }
     return given;
   }

@@ -36,7 +36,7 @@ public final class EncodeOptions {
       + "declares (config_sentence_transformers.json, e.g. query, passage), put before every text "
       + "| model (its default_prompt_name; none if it has none) | none",
       s -> !s.isEmpty(), "a prompt name, model or none");
-  public static final OptionSpec PROMPT_TEXT = OptionSpec.text("prompt-text", D.promptText(),
+  public static final OptionSpec PROMPT_TEXT = OptionSpec.verbatim("prompt-text", D.promptText(),
       "a prompt's text put before every text, e.g. \"query: \" (instead of --prompt)");
   public static final OptionSpec DIMENSIONS = checked("dimensions",
       String.valueOf(D.dimensions()), "keep the first N values of each vector (Matryoshka), "

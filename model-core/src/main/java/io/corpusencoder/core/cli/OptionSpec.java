@@ -10,24 +10,35 @@ import java.util.function.Predicate;
  * alone ({@code bare}; null when it needs a value). Booleans take "true" alone.
  */
 public record OptionSpec(String name, String defaultValue, String meaning, List<String> allowed,
-    Predicate<String> check, String expected, String bare) {
+    Predicate<String> check, String expected, String bare, boolean verbatim) {
 
   public static OptionSpec choice(String name, String def, String meaning, String... allowed) {
-    return new OptionSpec(name, def, meaning, List.of(allowed), null, null, null);
+    return new OptionSpec(name, def, meaning, List.of(allowed), null, null, null, false);
   }
 
   /** true | false; given alone, true. */
   public static OptionSpec bool(String name, String def, String meaning) {
-    return new OptionSpec(name, def, meaning, List.of("true", "false"), null, null, "true");
+    return new OptionSpec(name, def, meaning, List.of("true", "false"), null, null, "true",
+        false);
   }
 
   public static OptionSpec checked(String name, String def, String meaning,
       Predicate<String> check, String expected) {
-    return new OptionSpec(name, def, meaning, List.of(), check, expected, null);
+    return new OptionSpec(name, def, meaning, List.of(), check, expected, null, false);
   }
 
   public static OptionSpec text(String name, String def, String meaning) {
-    return new OptionSpec(name, def, meaning, List.of(), null, null, null);
+    return new OptionSpec(name, def, meaning, List.of(), null, null, null, false);
+  }
+
+  /** Text kept as given, leading and trailing spaces included (a prompt: "query: "). */
+  public static OptionSpec verbatim(String name, String def, String meaning) {
+    return new OptionSpec(name, def, meaning, List.of(), null, null, null, true);
+  }
+
+  /** A value as read: trimmed, unless the option is {@link #verbatim}. */
+  public String clean(String value) {
+    return verbatim ? value : value.trim();
   }
 
   public static OptionSpec positiveInt(String name, String def, String meaning) {
@@ -36,7 +47,7 @@ public record OptionSpec(String name, String defaultValue, String meaning, List<
 
   /** The same option, taking {@code value} when given alone. */
   public OptionSpec withBare(String value) {
-    return new OptionSpec(name, defaultValue, meaning, allowed, check, expected, value);
+    return new OptionSpec(name, defaultValue, meaning, allowed, check, expected, value, verbatim);
   }
 
   /**

@@ -166,6 +166,14 @@ class EmbedCliTest {
   }
 
   @Test
+  void aPromptTextKeepsItsSpaces() {
+    assertEquals("query: ", EmbedCli.parse(new String[] {"--model", "x", "--prompt-text",
+        "query: "}).settings().promptText());
+    assertEquals(12, EmbedCli.parse(new String[] {"--model", "x", "--dimensions", "12",
+        "--prompt", "passage"}).settings().dimensions());
+  }
+
+  @Test
   void rejectsBadOptionsByName() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> EmbedCli.parse(new String[] {"--model", "x", "--pooling", "sum"}));

@@ -119,7 +119,7 @@ public final class JobOptions implements Serializable {
         String name = key.startsWith(SPARK_PREFIX) ? key.substring(SPARK_PREFIX.length()) : key;
         if (COMMAND_LINE.spec(name) == null || name.equals("conf")) throw unknown(name, confFile);
         if (props.getProperty(key).isBlank()) continue; // an empty value leaves the option unset
-        resolved.put(name, props.getProperty(key).trim());
+        resolved.put(name, COMMAND_LINE.spec(name).clean(props.getProperty(key)));
         origin.put(name, confFile);
       }
     }
@@ -127,11 +127,11 @@ public final class JobOptions implements Serializable {
       if (!e.getKey().startsWith(SPARK_PREFIX)) continue;
       String name = e.getKey().substring(SPARK_PREFIX.length());
       if (COMMAND_LINE.spec(name) == null) throw unknown(name, "Spark conf " + e.getKey());
-      resolved.put(name, e.getValue().trim());
+      resolved.put(name, COMMAND_LINE.spec(name).clean(e.getValue()));
       origin.put(name, "Spark conf " + e.getKey());
     }
     for (Map.Entry<String, String> e : cli.entrySet()) {
-      resolved.put(e.getKey(), e.getValue().trim());
+      resolved.put(e.getKey(), COMMAND_LINE.spec(e.getKey()).clean(e.getValue()));
       origin.put(e.getKey(), "command line");
     }
     for (OptionSpec s : SPECS) {

@@ -77,6 +77,23 @@ class JobOptionsTest {
   }
 
   @Test
+  void aPromptTextKeepsItsSpacesFromEverySource() throws Exception {
+    // "query: " and "query:" tokenize differently for SentencePiece models: never trim it.
+    assertEquals("query: ", parse("--input", "i", "--output", "o", "--prompt-text", "query: ")
+        .encodeSettings().promptText());
+    assertEquals(" x ", parse("--input", "i", "--output", "o", "--prompt-text= x ")
+        .encodeSettings().promptText());
+    Path conf = tmp.resolve("p.properties");
+    Files.writeString(conf, "prompt-text=passage: \n");
+    assertEquals("passage: ", parse("--input", "i", "--output", "o", "--conf", conf.toString())
+        .encodeSettings().promptText());
+    assertEquals("query: ", JobOptions.parse(new String[] {"--input", "i", "--output", "o"},
+        Map.of("spark.corpusencoder.prompt-text", "query: ")).encodeSettings().promptText());
+    assertEquals("cls", parse("--input", "i", "--output", "o", "--pooling", " cls ")
+        .encodeSettings().pooling(), "other options are still trimmed");
+  }
+
+  @Test
   void argumentErrorsNameTheOptionAndTheAllowedValues() throws Exception {
     assertEquals("--input is required", error("--output", "o"));
     assertEquals("--output is required", error("--input", "i"));
