@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Throughput of model-core against ONNX Runtime on the same real texts, in one process.
-# Options (all optional): --texts N (2000) --models a,b (all-minilm-l6-v2,bge-small-en-v1.5)
-#   --threads 1,2 --reps 3 --max-length 256 --batch 32 --corpus FILE
+# Throughput of model-core against ONNX Runtime on the same real texts, in one process, and
+# against sentence-transformers on PyTorch CPU (one thread, its own batching) in a side process.
+# Options (all optional): --texts N (2000) --models a,b (all-minilm-l6-v2,bge-small-en-v1.5; a
+#   catalog name or a model directory: config.json + weights + tokenizer.json, its ONNX export
+#   read from model.onnx or onnx/model.onnx, "n/a" without one)
+#   --threads 1,2 --reps 3 --max-length 256 --batch 32 --corpus FILE --ort-corpus-order yes|no
+# The sentence-transformers anchor (model directories only, compared with model-core's 1-thread
+# run) runs in the tokref venv (~/.cache/corpus-encoder/tokref, model-core/src/test/python/
+# requirements.txt); without it a line says it was skipped and why.
+# scripts/bench.sh --families [options above]: all-mpnet-base-v2 (setup.sh's cache) and the
+#   base-size random-weight XLM-R and ModernBERT (and NomicBERT if present) under
+#   ~/.cache/corpus-encoder/bench-models/ (made by make_bench_models.py when absent), max length
+#   512, ONNX Runtime length-sorted only (--ort-corpus-order no).
+# scripts/bench.sh --long [--tokens 4096] [--model DIR] [--threads 1] [--reps 3]: texts of exactly
+#   N tokens (default ModernBERT-base, 8192 positions), model-core and ONNX Runtime each in its own
+#   process: real tokens/s and the process's peak RSS while encoding (ours also its peak heap).
 # scripts/bench.sh --spark [--texts N] [--model M] [--reps R]: the Spark job on local[2] against
 #   model-core on 2 threads over the same texts.
 # scripts/bench.sh --tokenizers [--reps R] [--max-length N] [--tokenizers a,b] [--extra f.json,...]:
@@ -31,8 +44,53 @@ if [[ "${1:-}" == "--tokenizers" ]]; then
   shift
   exec java "${JAVA_FLAGS[@]}" -Xmx4g -cp "$(test_cp)" io.corpusencoder.core.bench.TokenizerBench "$@"
 fi
+BENCH_MODELS="$CACHE/bench-models"
+PY="$CACHE/tokref/bin/python"
+PYDIR="$CORE/src/test/python"
+# Builds the random-weight family models once (needs the tokref venv: torch, transformers).
+ensure_bench_models() {
+  local name
+  for name in xlmr-base modernbert-base; do
+    if [[ ! -s "$BENCH_MODELS/$name/model.onnx" ]]; then
+      [[ -x "$PY" ]] || { echo "bench.sh: $BENCH_MODELS/$name is missing and so is the venv $PY to make it" >&2; return 2; }
+      echo "making $BENCH_MODELS/$name (make_bench_models.py)..." >&2
+      "$PY" "$PYDIR/make_bench_models.py" --out "$BENCH_MODELS" --only "$name" >&2
+    fi
+  done
+}
+BENCH_JAVA=(java "${JAVA_FLAGS[@]}" -Xmx6g "-Dcorpusencoder.bench.python-dir=$PYDIR" -cp "$(test_cp)"
+  io.corpusencoder.core.bench.BenchMain)
+
+if [[ "${1:-}" == "--long" ]]; then
+  shift
+  tokens=4096 model="$BENCH_MODELS/modernbert-base" threads=1 reps=3
+  while (($#)); do case "$1" in
+    --tokens) tokens="$2"; shift 2;; --model) model="$2"; shift 2;;
+    --threads) threads="$2"; shift 2;; --reps) reps="$2"; shift 2;;
+    *) echo "bench.sh --long: unknown option $1" >&2; exit 2;; esac; done
+  [[ "$model" == "$BENCH_MODELS/modernbert-base" ]] && ensure_bench_models
+  for engine in model-core onnxruntime; do
+    "${BENCH_JAVA[@]}" --corpus "$CORPUS" --models "$model" --long-tokens "$tokens" \
+      --long-engine "$engine" --threads "$threads" --reps "$reps" | grep -v '^corpus:'
+  done
+  exit 0
+fi
+
 args=("$@")
+if [[ "${1:-}" == "--families" ]]; then
+  ensure_bench_models
+  models="$CACHE/all-mpnet-base-v2,$BENCH_MODELS/xlmr-base,$BENCH_MODELS/modernbert-base"
+  [[ -s "$BENCH_MODELS/nomicbert-base/config.json" ]] && models="$models,$BENCH_MODELS/nomicbert-base"
+  args=(--models "$models" --max-length 512 --ort-corpus-order no "${@:2}")
+fi
 [[ -s "$CORPUS" ]] && args=(--corpus "$CORPUS" "${args[@]}")
+if [[ ! -x "$PY" ]]; then
+  args+=(--st-skip "no Python venv at $PY (model-core/src/test/python/requirements.txt)")
+elif ! "$PY" -c 'import sentence_transformers' 2>/dev/null; then
+  args+=(--st-skip "$PY cannot import sentence_transformers (pip install -r model-core/src/test/python/requirements.txt)")
+else
+  args+=(--st-python "$PY")
+fi
 
 if [[ "${1:-}" == "--spark" ]]; then
   # The Spark job end to end on local[2] against model-core on 2 threads, same texts.
@@ -48,4 +106,4 @@ if [[ "${1:-}" == "--spark" ]]; then
     -cp "$JOB/target/test-classes:$JOB/target/classes:$CORE/target/classes:$(cat "$JOB/target/test-classpath.txt")" \
     io.corpusencoder.spark.job.SparkBench --input "$jsonl" "$@"
 fi
-exec java "${JAVA_FLAGS[@]}" -Xmx6g -cp "$(test_cp)" io.corpusencoder.core.bench.BenchMain "${args[@]}"
+exec "${BENCH_JAVA[@]}" "${args[@]}"

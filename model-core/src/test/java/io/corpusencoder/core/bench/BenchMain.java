@@ -37,6 +37,11 @@ public final class BenchMain {
     Map<String, String> opt = new LinkedHashMap<>(Map.of("--texts", "2000", "--models",
         "all-minilm-l6-v2,bge-small-en-v1.5", "--threads", "1,2", "--reps", "3",
         "--max-length", "256", "--batch", "32", "--corpus", "", "--write-jsonl", ""));
+    opt.put("--ort-corpus-order", "yes");
+    opt.put("--st-python", "");
+    opt.put("--st-skip", "");
+    opt.put("--long-tokens", "");
+    opt.put("--long-engine", "model-core");
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opt.containsKey(args[i])) throw new IllegalArgumentException("unknown option " + args[i]);
       opt.put(args[i], args[i + 1]);
@@ -66,6 +71,11 @@ public final class BenchMain {
       System.out.println("wrote " + lines.size() + " texts to " + opt.get("--write-jsonl"));
       return;
     }
+    if (!opt.get("--long-tokens").isEmpty()) {
+      LongInputBench.run(opt.get("--models").split(",")[0], texts,
+          Integer.parseInt(opt.get("--long-tokens")), opt.get("--long-engine"), threadCounts[0], reps);
+      return;
+    }
     System.out.printf("BLAS: %s, SIMD: %s, OPENBLAS_NUM_THREADS=%s, cores=%d, max length %d, ORT batch %d, "
         + "%d repetitions (medians shown)%n", Blas.implementation(), io.corpusencoder.core.math.Ops.simd(),
         System.getenv("OPENBLAS_NUM_THREADS"), Runtime.getRuntime().availableProcessors(),
@@ -73,8 +83,10 @@ public final class BenchMain {
     double sgemm = sgemmGflops();
     System.out.printf("sgemm (1 thread, 1024x384x1536): %.1f GFLOP/s%n%n", sgemm);
 
-    for (String name : opt.get("--models").split(",")) {
-      EmbeddingModel model = ModelLoader.load(name).withMaxLength(maxLength);
+    for (String spec : opt.get("--models").split(",")) {
+      // A catalog name, or a model directory (shown by its folder's name).
+      String name = Files.isDirectory(Paths.get(spec)) ? Paths.get(spec).getFileName().toString() : spec;
+      EmbeddingModel model = ModelLoader.load(spec).withMaxLength(maxLength);
       long t0 = System.nanoTime();
       List<Encoding> enc = new ArrayList<>();
       for (String t : texts) enc.add(model.tokenize(t));
@@ -82,16 +94,28 @@ public final class BenchMain {
       long real = enc.stream().mapToLong(Encoding::length).sum();
       System.out.printf("== %s: %d texts, %d real tokens (mean %.1f), tokenization %.0f texts/s%n",
           name, enc.size(), real, (double) real / enc.size(), enc.size() / tokSeconds);
-      byte[] onnx = TestModels.onnxBytes(name);
+      byte[] onnx = onnxBytes(spec);
+      if (onnx == null) {
+        System.out.printf("%s onnxruntime: n/a (no model.onnx or onnx/model.onnx in %s)%n", name, spec);
+      }
+      Run oursOneThread = null;
       for (int threads : threadCounts) {
+        if (onnx == null) {
+          Run ours = timeOurs(model, enc, threads, reps, real);
+          print(name, ours, enc.size(), sgemm);
+          if (threads == 1) oursOneThread = ours;
+          continue;
+        }
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
         try (OnnxRuntimeReference ort = new OnnxRuntimeReference(onnx, threads)) {
           model.embedEncodings(enc.subList(0, Math.min(64, enc.size())), false, false, pool);
           ortRun(ort, enc.subList(0, Math.min(64, enc.size())), batch, false, model); // warm-up
           Map<String, List<Run>> runs = new LinkedHashMap<>();
           for (int r = 0; r < reps; r++) {
-            runs.computeIfAbsent("onnxruntime corpus order", k -> new ArrayList<>())
-                .add(timeOrt("onnxruntime corpus order", ort, enc, batch, false, threads, model));
+            if (opt.get("--ort-corpus-order").equals("yes")) {
+              runs.computeIfAbsent("onnxruntime corpus order", k -> new ArrayList<>())
+                  .add(timeOrt("onnxruntime corpus order", ort, enc, batch, false, threads, model));
+            }
             runs.computeIfAbsent("onnxruntime length-sorted", k -> new ArrayList<>())
                 .add(timeOrt("onnxruntime length-sorted", ort, enc, batch, true, threads, model));
             long s = System.nanoTime();
@@ -104,18 +128,56 @@ public final class BenchMain {
           runs.forEach((k, v) -> med.put(k, median(v)));
           for (Run run : med.values()) print(name, run, enc.size(), sgemm);
           Run ours = med.get("model-core");
+          if (threads == 1) oursOneThread = ours;
+          Run corpusOrder = med.get("onnxruntime corpus order");
           System.out.printf(Locale.ROOT, "%s threads=%d ratio model-core / onnxruntime: "
-              + "%.2fx length-sorted, %.2fx corpus order%n%n", name, threads,
+              + "%.2fx length-sorted%s%n", name, threads,
               med.get("onnxruntime length-sorted").seconds() / ours.seconds(),
-              med.get("onnxruntime corpus order").seconds() / ours.seconds());
+              corpusOrder == null ? "" : String.format(Locale.ROOT, ", %.2fx corpus order",
+                  corpusOrder.seconds() / ours.seconds()));
         } finally {
           if (pool != null) pool.shutdownNow();
         }
       }
+      SentenceTransformersAnchor.compare(name, spec, texts, real, maxLength, reps,
+          opt.get("--st-python"), opt.get("--st-skip"), oursOneThread);
+      System.out.println();
     }
   }
 
-  private static void print(String model, Run r, int texts, double sgemm) {
+  /** Ours alone (no ONNX export to compare with): median of {@code reps}. */
+  private static Run timeOurs(EmbeddingModel model, List<Encoding> enc, int threads, int reps,
+      long real) {
+    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+    try {
+      model.embedEncodings(enc.subList(0, Math.min(64, enc.size())), false, false, pool);
+      List<Run> runs = new ArrayList<>();
+      for (int r = 0; r < reps; r++) {
+        long s = System.nanoTime();
+        model.embedEncodings(enc, false, false, pool);
+        runs.add(new Run("model-core", threads, (System.nanoTime() - s) / 1e9, real, real,
+            flops(model, enc)));
+      }
+      return median(runs);
+    } finally {
+      if (pool != null) pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The ONNX export of a catalog model (test resources), or of a model directory (its model.onnx
+   * or onnx/model.onnx, as scripts/setup.sh and make_bench_models.py write them); null if none.
+   */
+  static byte[] onnxBytes(String name) throws java.io.IOException {
+    Path dir = Paths.get(name);
+    if (!Files.isDirectory(dir)) return TestModels.onnxBytes(name);
+    for (Path p : List.of(dir.resolve("model.onnx"), dir.resolve("onnx/model.onnx"))) {
+      if (Files.isRegularFile(p)) return Files.readAllBytes(p);
+    }
+    return null;
+  }
+
+  static void print(String model, Run r, int texts, double sgemm) {
     double pad = 1.0 - (double) r.realTokens() / r.computedTokens();
     double gflops = r.flops() / r.seconds() / 1e9;
     System.out.printf(Locale.ROOT, "%s threads=%d %-26s %8.1f texts/s %9.0f real tokens/s  "
@@ -124,7 +186,7 @@ public final class BenchMain {
         100 * pad, gflops, 100 * gflops / (sgemm * r.threads()), r.threads());
   }
 
-  private static Run median(List<Run> runs) {
+  static Run median(List<Run> runs) {
     List<Run> sorted = new ArrayList<>(runs);
     sorted.sort(Comparator.comparingDouble(Run::seconds));
     return sorted.get(sorted.size() / 2);
