@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.weights.OnnxReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,9 +41,30 @@ abstract class OnnxFamilyParityTest extends FamilyParityTest {
 
   @Test
   void bitwiseEqualToTheSafetensorsLoadedModel() throws Exception {
-    EmbeddingModel safetensors = ModelLoader.load(copyWithoutReference(source).toString());
+    assertBitwiseEqual(ModelLoader.load(copyWithoutReference(source).toString()), model);
+  }
+
+  /**
+   * A bare .onnx file with tokenizer.json and the sentence-transformers modules but no
+   * config.json: the config comes from the graph alone (padding_idx from the position-id
+   * computation), and every vector is still the safetensors-loaded model's, bit for bit.
+   */
+  @Test
+  void withoutConfigJsonTheGraphAloneGivesTheSameBits() throws Exception {
+    Path dir = copyWithoutReference(source);
+    Files.delete(dir.resolve("config.json"));
+    Files.delete(dir.resolve("model.safetensors"));
+    Path onnx = dir.resolve("model.onnx");
+    Files.move(dir.resolve("onnx").resolve("model.onnx"), onnx);
+    ModelLoader.Loaded bare = ModelLoader.loadParts(onnx.toString());
+    assertEquals(List.of(), bare.notes());
+    assertBitwiseEqual(ModelLoader.load(copyWithoutReference(source).toString()), bare.toModel());
+    assertEquals(EncoderConfig.read(source.resolve("config.json")), bare.config());
+  }
+
+  private void assertBitwiseEqual(EmbeddingModel safetensors, EmbeddingModel onnx) {
     List<String> texts = refs.stream().map(Ref::text).toList();
-    List<Embedding> a = model.embed(texts, true, true, null);
+    List<Embedding> a = onnx.embed(texts, true, true, null);
     List<Embedding> b = safetensors.embed(texts, true, true, null);
     for (int i = 0; i < texts.size(); i++) {
       float[][] ha = a.get(i).tokenVectors();
