@@ -7,7 +7,7 @@ modules one directory up).
 Each model is loaded back with transformers' own class (AutoModel.from_pretrained on the fixture
 directory; ModernBERT with attn_implementation="eager", the path that traces on CPU) and exported
 by onnx_export.export_onnx: torch.onnx.export's TorchScript exporter (dynamo=False, torch 2.8's
-default and what optimum's exporter calls), opset 14 (optimum's default for these encoders),
+default and what optimum-onnx's exporter calls), opset 18 (the default of both; see onnx_export),
 weights inlined (each file about 2.5 MB), inputs input_ids and attention_mask, output
 last_hidden_state. XLM-R's and MPNet's poolers are not part of the fixture's checkpoint
 (save_pretrained of the bare model without them), so they are dropped before export rather than

@@ -2,10 +2,15 @@
 (make_family_onnx_fixtures.py; scripts/bench.sh's ONNX Runtime anchor may reuse it).
 
 export_onnx(model, out_dir) writes out_dir/model.onnx with the TorchScript exporter
-(torch.onnx.export(..., dynamo=False)) at opset 14: what `optimum-cli export onnx` does for
-BERT-like encoders (optimum's exporter calls torch.onnx.export without dynamo; its default opset for
-BERT/RoBERTa/MPNet is 14, LayerNorm stays decomposed below opset 17), inputs input_ids and
-attention_mask (token_type_ids too when the model has token types), output last_hidden_state,
+(torch.onnx.export(..., dynamo=False)) at opset 18: what users get today from both
+`torch.onnx.export` in torch 2.8 (dynamo=False and opset 18, torch.onnx._constants.
+ONNX_DEFAULT_OPSET, are its defaults) and `optimum-cli export onnx` (optimum-onnx 0.1.0 calls
+torch.onnx.export with dynamo=False, its OnnxConfig.DEFAULT_ONNX_OPSET is 18 and its BERT, RoBERTa,
+XLM-R, MPNet and ModernBERT configs keep it; they export input_ids and attention_mask, plus
+token_type_ids for BERT). At 18 LayerNorm is one LayerNormalization node (below 17 it is
+decomposed; opset=14 gives older optimum's graphs, which the importer reads too). Inputs
+input_ids and attention_mask (token_type_ids too when the model has token types), output
+last_hidden_state,
 dynamic batch and sequence axes. Weights are inlined (the file stays below protobuf's 2 GB; larger
 models need external data, which torch then writes next to model.onnx).
 
@@ -15,7 +20,7 @@ import os
 
 import torch
 
-OPSET = 14
+OPSET = 18
 
 
 def export_onnx(model, out_dir, opset=OPSET, sample_ids=None):

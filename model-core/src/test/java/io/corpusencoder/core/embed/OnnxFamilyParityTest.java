@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 14 item 1 from ONNX: a family fixture's onnx/model.onnx (torch.onnx TorchScript exporter,
- * opset 14, from transformers' own model class: make_family_onnx_fixtures.py) loaded in place of
+ * opset 18, from transformers' own model class: make_family_onnx_fixtures.py) loaded in place of
  * its model.safetensors. The graph alone gives the config.json the fixture declares (model_type,
  * padding_idx read from the position-id computation, MPNet's buckets), the same reference.jsonl.gz
  * holds within 1e-4 on every text, and every vector is bitwise equal to the safetensors-loaded
