@@ -332,7 +332,8 @@ public final class OnnxReader {
       if (n.op().equals("MatMul")) mapMatMul(n, weights);
       if (n.op().equals("Gemm")) mapGemm(n, weights);
     }
-    EncoderConfig config = inferConfig(weights);
+    // How positions are numbered is read before the rest of the config: it decides the family.
+    EncoderConfig config = inferConfig(weights, positionPaddingIdx());
     return new Imported(weights, config, List.copyOf(graphInputs));
   }
 
@@ -416,7 +417,7 @@ public final class OnnxReader {
     return name;
   }
 
-  private EncoderConfig inferConfig(WeightMap w) {
+  private EncoderConfig inferConfig(WeightMap w, int paddingIdx) {
     Tensor word = w.get(BertNames.WORD_EMBEDDINGS);
     int vocab = word.shape()[0];
     int hidden = word.shape()[1];
@@ -436,7 +437,6 @@ public final class OnnxReader {
     int heads = inferHeads(hidden);
     float eps = inferLayerNormEps();
     Activation act = feedForwardActivation(layers.size());
-    int paddingIdx = positionPaddingIdx();
     int buckets = relativeAttentionBuckets(w);
     if (buckets > 0 && paddingIdx < 0) {
       throw new ModelFormatException(source + ": the graph has MPNet's relative attention bias "

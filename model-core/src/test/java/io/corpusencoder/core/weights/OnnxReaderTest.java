@@ -105,6 +105,37 @@ class OnnxReaderTest {
         + "its scope says encoder.layer.0.attention.self.query.weight"), e.getMessage());
   }
 
+  static Proto longScalar(String name, long v) throws IOException {
+    return new Proto().int64(2, 7).string(8, name).int64(7, v);
+  }
+
+  /**
+   * RoBERTa's position ids, cumsum(ids != p) * (ids != p) + p, with the Add's p (2) not the
+   * Equal's (1): not transformers' computation, so refused naming both.
+   */
+  @Test
+  void refusesPositionIdsWhosePaddingIdxDisagrees() throws Exception {
+    byte[] onnx = graph(
+        5, floatTensor("embeddings.position_embeddings.weight", 6, 2),
+        5, longScalar("pad", 1),
+        5, longScalar("offset", 2),
+        5, longScalar("axis", 1),
+        1, node("/embeddings/Equal", "Equal", new String[] {"input_ids", "pad"}, new String[] {"e"}),
+        1, node("/embeddings/Not", "Not", new String[] {"e"}, new String[] {"n"}),
+        1, node("/embeddings/Cast", "Cast", new String[] {"n"}, new String[] {"c"}),
+        1, node("/embeddings/CumSum", "CumSum", new String[] {"c", "axis"}, new String[] {"s"}),
+        1, node("/embeddings/Mul", "Mul", new String[] {"s", "c"}, new String[] {"m"}),
+        1, node("/embeddings/Add", "Add", new String[] {"m", "offset"}, new String[] {"pos"}),
+        1, node("/embeddings/position_embeddings/Gather", "Gather",
+            new String[] {"embeddings.position_embeddings.weight", "pos"}, new String[] {"y"}));
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "r.onnx", null));
+    assertEquals("r.onnx: node /embeddings/position_embeddings/Gather reads "
+        + "embeddings.position_embeddings.weight at positions computed with a CumSum, but not as "
+        + "cumsum(input_ids != p) * (input_ids != p) + p (the Add before it adds 2, the Equal on "
+        + "input_ids compares with 1); expected RoBERTa's positions from padding_idx + 1",
+        e.getMessage());
+  }
+
   /**
    * ModernBERT's torch.onnx export (models/modernbert-tiny/onnx/model.onnx, from
    * make_family_onnx_fixtures.py) computes its rotary cos/sin in the graph: refused by node.
