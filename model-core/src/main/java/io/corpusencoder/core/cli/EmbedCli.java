@@ -132,6 +132,9 @@ public final class EmbedCli {
       for (ModelCatalog.Entry e : ModelCatalog.ENTRIES) {
         System.out.println(e.name() + "\t" + e.coordinates());
       }
+      for (ModelCatalog.CachedEntry e : ModelCatalog.CACHED) {
+        System.out.println(e.name() + "\t" + e.path() + " (" + e.source() + ")");
+      }
       return 0;
     }
     if (o.saveModel() != null) {

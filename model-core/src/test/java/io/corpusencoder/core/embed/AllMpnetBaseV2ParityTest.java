@@ -29,14 +29,13 @@ import org.junit.jupiter.api.Test;
  * last_hidden_state within 1e-4 for every tenth text. Skipped when setup.sh has not fetched it.
  */
 class AllMpnetBaseV2ParityTest {
-  static final Path DIR = Path.of(System.getProperty("user.home"), ".cache", "corpus-encoder",
-      "all-mpnet-base-v2");
+  static final Path DIR = ModelCatalog.findCached("all-mpnet-base-v2").orElseThrow().path();
 
   @Test
   void matchesPyTorch() throws Exception {
     Assumptions.assumeTrue(Files.isRegularFile(DIR.resolve("model.safetensors")),
         DIR + " is missing: scripts/setup.sh fetches it");
-    EmbeddingModel model = ModelLoader.load(DIR.toString());
+    EmbeddingModel model = ModelLoader.load("all-mpnet-base-v2"); // the catalog's short name
     assertEquals(768, model.dimension());
     assertEquals(Pooling.MEAN, model.pooling());
     assertTrue(model.normalize());

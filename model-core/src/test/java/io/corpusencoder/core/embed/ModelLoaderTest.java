@@ -89,7 +89,8 @@ class ModelLoaderTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> ModelLoader.load(tmp.resolve("nope").toString()));
     assertTrue(e.getMessage().contains("is neither a known name (all-minilm-l6-v2, "
-        + "bge-small-en-v1.5, e5-small-v2) nor an existing model directory"), e.getMessage());
+        + "bge-small-en-v1.5, e5-small-v2, all-mpnet-base-v2) nor an existing model directory"),
+        e.getMessage());
     Path dir = TinyModelDir.write(tmp.resolve("m"));
     Files.delete(dir.resolve("model.safetensors"));
     var e2 = assertThrows(IOException.class, () -> ModelLoader.load(dir.toString()));

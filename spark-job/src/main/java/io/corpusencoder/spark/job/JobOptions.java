@@ -48,7 +48,7 @@ public final class JobOptions implements Serializable {
       choice("save-mode", "error", "when the output exists: error | overwrite | append",
           "error", "overwrite", "append"),
       text("model", "all-minilm-l6-v2", "short name (all-minilm-l6-v2, bge-small-en-v1.5, "
-          + "e5-small-v2), Hugging Face model directory, or .onnx file"),
+          + "e5-small-v2, all-mpnet-base-v2), Hugging Face model directory, or .onnx file"),
       text("id-column", "id", "column holding record ids; records without one get a derived id"),
       text("text-column", "text", "column holding the text to encode"),
       text("keep-columns", "", "comma-separated input columns copied to every output row"),
