@@ -22,6 +22,10 @@
 # The corpus is Debian's package descriptions (apt's Translation-en index), built once under
 # ~/.cache/corpus-encoder; generated test texts are used if it cannot be built.
 set -euo pipefail
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+  exit 0
+fi
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_built
 

@@ -20,8 +20,9 @@ built with transformers from its published base config with seeded random weight
 
 Each directory gets config.json + model.safetensors (save_pretrained), tokenizer.json,
 tokenizer_config.json, sentence-transformers modules (mean pooling, max_seq_length 512) and
-model.onnx: torch.onnx.export (TorchScript exporter, opset 17, eager attention) with inputs
-input_ids, attention_mask and output last_hidden_state, batch and sequence dynamic.
+model.onnx from onnx_export.export_onnx (TorchScript exporter, inputs input_ids and attention_mask,
+output last_hidden_state, batch and sequence dynamic; eager attention) at opset 17, where
+LayerNormalization is one node (ONNX Runtime fuses opset 14's decomposed form to the same kernel).
 
   ~/.cache/corpus-encoder/tokref/bin/python make_bench_models.py [--out DIR] [--only NAME]
 """
@@ -31,6 +32,7 @@ import os
 import shutil
 
 import torch
+from onnx_export import export_onnx
 from transformers import (ModernBertConfig, ModernBertModel, XLMRobertaConfig,
                           XLMRobertaModel)
 
@@ -68,17 +70,6 @@ MODELS = {
 }
 
 
-class HiddenOnly(torch.nn.Module):
-    """The export's one output: last_hidden_state."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask):
-        return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-
 def write(name, out_root):
     make, tokenizer, tokenizer_config = MODELS[name]
     out = os.path.join(out_root, name)
@@ -105,17 +96,7 @@ def write(name, out_root):
         json.dump({"word_embedding_dimension": model.config.hidden_size,
                    "pooling_mode_mean_tokens": True}, f)
 
-    ids = torch.tensor([[0, 1000, 1001, 1002, 1003, 1004, 1005, 2],
-                        [0, 1006, 1007, 1008, 2, 1, 1, 1]])
-    mask = (ids != 1).long()
-    mask[0] = 1
-    path = os.path.join(out, "model.onnx")
-    with torch.no_grad():
-        torch.onnx.export(
-            HiddenOnly(model), (ids, mask), path, dynamo=False, opset_version=17,
-            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-            dynamic_axes={n: {0: "batch", 1: "sequence"}
-                          for n in ["input_ids", "attention_mask", "last_hidden_state"]})
+    path = export_onnx(model, out, opset=17, sample_ids=torch.tensor([[0, 1000, 1001, 1002, 2]]))
     print("wrote", out, "(model.onnx", os.path.getsize(path), "bytes)")
 
 
