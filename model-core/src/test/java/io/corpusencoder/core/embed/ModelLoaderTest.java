@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.testing.TinyModelDir;
 import io.corpusencoder.core.weights.ModelFormatException;
@@ -152,6 +153,20 @@ class ModelLoaderTest {
     Files.writeString(cfg, TinyModelDir.CONFIG_JSON.replace("\"hidden_size\": 8,", ""));
     var e4 = assertThrows(IllegalArgumentException.class, () -> ModelLoader.load(dir.toString()));
     assertEquals(cfg + ": field \"hidden_size\" must be an integer, got nothing", e4.getMessage());
+  }
+
+  @Test
+  void familiesWithoutAReferenceAreRefusedByModelType() throws Exception {
+    // GTE's NewModel and JinaBERT v2: no implementation here to check them against (README).
+    Path dir = TinyModelDir.write(tmp.resolve("gte"));
+    Path cfg = dir.resolve("config.json");
+    for (String type : new String[] {"new", "jina_bert"}) {
+      Files.writeString(cfg, TinyModelDir.CONFIG_JSON.replace("\"model_type\": \"bert\"",
+          "\"model_type\": \"" + type + "\""));
+      var e = assertThrows(IllegalArgumentException.class, () -> ModelLoader.load(dir.toString()));
+      assertEquals(cfg + ": model_type \"" + type + "\" is not supported; expected one of "
+          + EncoderConfig.MODEL_TYPES, e.getMessage());
+    }
   }
 
   @Test
