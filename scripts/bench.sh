@@ -8,7 +8,8 @@
 # The sentence-transformers anchor (model directories only, compared with model-core's 1-thread
 # run) runs in the tokref venv (~/.cache/corpus-encoder/tokref, model-core/src/test/python/
 # requirements.txt); without it a line says it was skipped and why.
-# scripts/bench.sh --families [options above]: all-mpnet-base-v2 (setup.sh's cache) and the
+# scripts/bench.sh --families [options above]: all-mpnet-base-v2 (setup.sh's cache; its ONNX
+#   export made into bench-models/all-mpnet-base-v2, linking the cache's files) and the
 #   base-size random-weight XLM-R and ModernBERT (and NomicBERT if present) under
 #   ~/.cache/corpus-encoder/bench-models/ (made by make_bench_models.py when absent), max length
 #   512, ONNX Runtime length-sorted only (--ort-corpus-order no).
@@ -54,7 +55,10 @@ PYDIR="$CORE/src/test/python"
 # Builds the random-weight family models once (needs the tokref venv: torch, transformers).
 ensure_bench_models() {
   local name
-  for name in xlmr-base modernbert-base; do
+  local names=(xlmr-base modernbert-base)
+  # all-mpnet-base-v2's ONNX export, from setup.sh's copy of the real weights
+  [[ -s "$CACHE/all-mpnet-base-v2/model.safetensors" ]] && names+=(all-mpnet-base-v2)
+  for name in "${names[@]}"; do
     if [[ ! -s "$BENCH_MODELS/$name/model.onnx" ]]; then
       [[ -x "$PY" ]] || { echo "bench.sh: $BENCH_MODELS/$name is missing and so is the venv $PY to make it" >&2; return 2; }
       echo "making $BENCH_MODELS/$name (make_bench_models.py)..." >&2
@@ -83,7 +87,8 @@ fi
 args=("$@")
 if [[ "${1:-}" == "--families" ]]; then
   ensure_bench_models
-  models="$CACHE/all-mpnet-base-v2,$BENCH_MODELS/xlmr-base,$BENCH_MODELS/modernbert-base"
+  mpnet="$BENCH_MODELS/all-mpnet-base-v2"; [[ -s "$mpnet/model.onnx" ]] || mpnet="$CACHE/all-mpnet-base-v2"
+  models="$mpnet,$BENCH_MODELS/xlmr-base,$BENCH_MODELS/modernbert-base"
   [[ -s "$BENCH_MODELS/nomicbert-base/config.json" ]] && models="$models,$BENCH_MODELS/nomicbert-base"
   args=(--models "$models" --max-length 512 --ort-corpus-order no "${@:2}")
 fi
