@@ -27,6 +27,9 @@ def spark():
 
     builder = SparkSession.builder.master("local[2]").appName("corpus_encoder tests")
     builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+    # local mode: driver and executor share this JVM, which holds the Transformer's broadcasts
+    # (serialized and deserialized) and the reference models below; 1g, Spark's default, ran out
+    builder = builder.config("spark.driver.memory", "2g")
     session = with_corpus_encoder(builder).getOrCreate()
     yield session
     session.stop()
@@ -37,13 +40,22 @@ def float32_bits(values):
     return struct.pack(f"<{len(values)}f", *values)
 
 
+_MODELS = {}
+
+
+def _loaded(spark, model):
+    """model-core's model of `model`, loaded once per session (each load is a fresh copy)."""
+    if model not in _MODELS:
+        _MODELS[model] = spark.sparkContext._jvm.io.corpusencoder.core.embed.ModelLoader.load(model)
+    return _MODELS[model]
+
+
 def model_core_bits(spark, texts, model="all-minilm-l6-v2", prompt="", dimensions=0):
     """Each text's vector from model-core itself (EmbeddingModel.embed, no Spark), as float32
     bytes: the reference every door must match bit for bit; with a prompt text put before each
     text and the first `dimensions` values kept (0 all)."""
     jvm = spark.sparkContext._jvm
-    m = jvm.io.corpusencoder.core.embed.ModelLoader.load(model)
-    m = m.withPrompt(prompt).withDimensions(dimensions)
+    m = _loaded(spark, model).withPrompt(prompt).withDimensions(dimensions)
     out = []
     for e in m.embed(jvm.java.util.ArrayList(list(texts))):
         vector = e.vector()
