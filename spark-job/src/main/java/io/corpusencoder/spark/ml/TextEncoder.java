@@ -5,6 +5,7 @@ import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.EncodeSettings;
 import io.corpusencoder.core.embed.EncodedText;
 import io.corpusencoder.core.embed.RecordEncoder;
+import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.spark.job.BuildVersion;
 import io.corpusencoder.spark.job.OutputSchema;
 import java.util.ArrayList;
@@ -51,6 +52,9 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
   private final Param<String> inputCol;
   private final Param<String> outputCol;
   private final Param<String> model;
+  /** Pooling's option values, then "model" (the model's own): one list, the enum's. */
+  private static final String POOLINGS = Pooling.optionValues() + ", model";
+
   private final Param<String> pooling;
   private final Param<String> normalize;
   private final IntParam maxLength;
@@ -75,9 +79,8 @@ public class TextEncoder extends Transformer implements DefaultParamsWritable {
     inputCol = new Param<>(this, "inputCol", "text column to encode");
     outputCol = new Param<>(this, "outputCol", "embedding column to add");
     model = new Param<>(this, "model", "model short name, Hugging Face directory or .onnx file");
-    pooling = new Param<>(this, "pooling", "mean | cls | max | lasttoken | mean_sqrt_len_tokens "
-        + "| weightedmean | model", ParamValidators.inArray(new String[] {"mean", "cls", "max",
-            "lasttoken", "mean_sqrt_len_tokens", "weightedmean", "model"}));
+    pooling = new Param<>(this, "pooling", POOLINGS.replace(", ", " | "),
+        ParamValidators.inArray(POOLINGS.split(", ")));
     normalize = new Param<>(this, "normalize", "true | false | model",
         ParamValidators.inArray(new String[] {"true", "false", "model"}));
     maxLength = new IntParam(this, "maxLength", "tokens per chunk, special tokens included "
