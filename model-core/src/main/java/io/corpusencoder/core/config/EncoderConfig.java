@@ -42,15 +42,23 @@ public record EncoderConfig(
    * Rotary positions in alternating layers (ModernBERT): layer l is global when l is a multiple of
    * {@code globalEvery} (rotary base {@code globalBase}, every key), else local (base
    * {@code localBase}, keys with |q − k| ≤ {@code window} / 2, as transformers masks them).
+   * {@code ntkFactor} is GTE's fixed NTK rope_scaling factor (1 when the model has none).
    */
-  public record Rotary(int globalEvery, double globalBase, int window, double localBase)
-      implements Serializable {
+  public record Rotary(int globalEvery, double globalBase, int window, double localBase,
+      double ntkFactor) implements Serializable {
     public Rotary {
       if (globalEvery <= 0 || window <= 0 || !(globalBase > 0) || !(localBase > 0)) {
         throw new IllegalArgumentException("global_attn_every_n_layers, local_attention, "
             + "global_rope_theta and local_rope_theta must be > 0, got " + globalEvery + ", "
             + window + ", " + globalBase + ", " + localBase);
       }
+      if (!(ntkFactor >= 1)) {
+        throw new IllegalArgumentException("rope_scaling factor must be >= 1, got " + ntkFactor);
+      }
+    }
+
+    public Rotary(int globalEvery, double globalBase, int window, double localBase) {
+      this(globalEvery, globalBase, window, localBase, 1.0);
     }
 
     /**
@@ -69,7 +77,8 @@ public record EncoderConfig(
 
   /** Model types {@link #read} accepts (config.json's model_type). */
   public static final java.util.List<String> MODEL_TYPES =
-      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet", "modernbert", "nomic_bert");
+      java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet", "modernbert", "nomic_bert",
+          "new");
 
   /** MPNet's relative-position buckets as transformers computes them (its default, 32). */
   public static final int MPNET_BUCKETS = 32;
@@ -172,6 +181,7 @@ public record EncoderConfig(
     }
     if (modelType.equals("modernbert")) return readModernBert(root, src);
     if (modelType.equals("nomic_bert")) return readNomicBert(root, src);
+    if (modelType.equals("new")) return readGte(root, src);
     boolean roberta = modelType.equals("roberta") || modelType.equals("xlm-roberta");
     boolean mpnet = modelType.equals("mpnet");
     String positionType = root.path("position_embedding_type").asText("absolute");
@@ -297,6 +307,65 @@ public record EncoderConfig(
           Activation.SILU,
           Positions.ROTARY, false, "nomic_bert", -1, 0,
           Rotary.everyLayer(root.path("rotary_emb_base").asDouble()));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith(src)) throw e;
+      throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * GTE's NewModel (NewConfig of Alibaba-NLP's new-impl code: gte-base-en-v1.5, gte-large-en-v1.5,
+   * gte-multilingual-base): post-LayerNorm, rotate-half rotary with base rope_theta and optional
+   * fixed NTK rope_scaling {"type": "ntk", "factor": f}, gated up_gate_proj through hidden_act,
+   * type_vocab_size token types (0: none). What the published checkpoints set is required; a
+   * field that would change the computation otherwise is refused by name. unpad_inputs and
+   * use_memory_efficient_attention only pick the reference's xformers kernels (one block-diagonal
+   * packed batch, positions from 0 per sequence: what this encoder computes anyway), so either
+   * value is accepted.
+   */
+  private static EncoderConfig readGte(JsonNode root, String src) {
+    try {
+      requireValue(root, "position_embedding_type", "\"rope\"", "rope");
+      requireValue(root, "layer_norm_type", "\"layer_norm\" (rms_norm is not supported)",
+          "layer_norm");
+      for (String no : new String[] {"logn_attention_scale"}) {
+        if (root.path(no).asBoolean(false)) {
+          throw new IllegalArgumentException("field \"" + no + "\" is true; expected false "
+              + "(as gte-base-en-v1.5 and gte-multilingual-base)");
+        }
+      }
+      if (!root.path("pack_qkv").asBoolean(true)) {
+        throw new IllegalArgumentException("field \"pack_qkv\" is false; expected true (one "
+            + "qkv_proj, as the published checkpoints)");
+      }
+      double factor = 1.0;
+      JsonNode scaling = root.path("rope_scaling");
+      if (!scaling.isMissingNode() && !scaling.isNull()) {
+        if (!scaling.path("type").asText("").equals("ntk") || !scaling.path("factor").isNumber()
+            || (scaling.has("mixed_b") && !scaling.get("mixed_b").isNull())) {
+          throw new IllegalArgumentException("field \"rope_scaling\" is " + scaling
+              + "; expected null or {\"type\": \"ntk\", \"factor\": number} (mixed_b is not "
+              + "supported)");
+        }
+        factor = scaling.get("factor").asDouble();
+      }
+      if (!root.path("rope_theta").isNumber()) {
+        throw new IllegalArgumentException("field \"rope_theta\" must be a number, got "
+            + root.path("rope_theta"));
+      }
+      double theta = root.get("rope_theta").asDouble();
+      return new EncoderConfig(
+          requiredInt(root, "vocab_size", src),
+          requiredInt(root, "hidden_size", src),
+          requiredInt(root, "num_hidden_layers", src),
+          requiredInt(root, "num_attention_heads", src),
+          requiredInt(root, "intermediate_size", src),
+          requiredInt(root, "max_position_embeddings", src),
+          root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", src) : 1,
+          (float) root.path("layer_norm_eps").asDouble(1e-12),
+          Activation.fromHf(root.path("hidden_act").asText("gelu"), src),
+          Positions.ROTARY, false, "new", -1, 0,
+          new Rotary(1, theta, Integer.MAX_VALUE, theta, factor));
     } catch (IllegalArgumentException e) {
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);

@@ -18,18 +18,41 @@ public final class RotaryEmbedding implements Serializable {
   private transient float[] sin;
 
   public RotaryEmbedding(int headSize, double base) {
+    this(headSize, base, inverseFrequencies(headSize, base));
+  }
+
+  private RotaryEmbedding(int headSize, double base, float[] invFreq) {
+    this.headSize = headSize;
+    this.base = base;
+    this.invFreq = invFreq;
+  }
+
+  /**
+   * Fixed NTK-aware scaling as GTE's NewModel computes it (its NTKScalingRotaryEmbedding without
+   * mixed_b): θ_i = 1 / (base·factor)^(2i/d) / factor^(2/d), each step in fp32. The reference
+   * builds its table for max_position_embeddings · factor positions at construction, which is
+   * past max_position_embeddings, so these frequencies apply to every position of every input.
+   */
+  public static RotaryEmbedding fixedNtk(int headSize, double base, double factor) {
+    float[] invFreq = inverseFrequencies(headSize, base * factor);
+    float divisor = (float) Math.pow(factor, 2.0 / headSize);
+    for (int i = 0; i < invFreq.length; i++) {
+      invFreq[i] = invFreq[i] / divisor;
+    }
+    return new RotaryEmbedding(headSize, base, invFreq);
+  }
+
+  /** torch: 1.0 / (base ** (torch.arange(0, d, 2).float() / d)), in fp32. */
+  private static float[] inverseFrequencies(int headSize, double base) {
     if (headSize % 2 != 0) {
       throw new IllegalArgumentException("rotary head size must be even, got " + headSize);
     }
-    this.headSize = headSize;
-    this.base = base;
-    int half = headSize / 2;
-    invFreq = new float[half];
-    // torch: 1.0 / (base ** (torch.arange(0, d, 2).float() / d)), in fp32
-    for (int i = 0; i < half; i++) {
+    float[] invFreq = new float[headSize / 2];
+    for (int i = 0; i < invFreq.length; i++) {
       float exponent = (float) (2 * i) / headSize;
       invFreq[i] = 1f / (float) Math.pow(base, exponent);
     }
+    return invFreq;
   }
 
   public double base() {

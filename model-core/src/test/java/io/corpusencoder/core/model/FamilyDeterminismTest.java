@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Bitwise batch invariance for every family beyond BERT (EncoderTest covers BERT): a text's every
  * token alone, in a batch, and in the reversed batch; and the [CLS]-only pass against the full
- * one. On the family fixtures (XLM-R, MPNet, ModernBERT and NomicBERT, hidden 64), lengths up to
+ * one. On the family fixtures (XLM-R, MPNet, ModernBERT, NomicBERT and GTE, hidden 64), lengths up to
  * the 512-token limit.
  */
 class FamilyDeterminismTest {
-  static final String[] FIXTURES = {"xlmr-tiny", "mpnet-tiny", "modernbert-tiny", "nomicbert-tiny"};
+  static final String[] FIXTURES = {"xlmr-tiny", "mpnet-tiny", "modernbert-tiny", "nomicbert-tiny",
+      "gte-en-tiny", "gte-multi-tiny"};
   static final int[] LENGTHS = {7, 3, 512, 30, 12, 1, 2, 17, 200, 25, 6, 13, 511};
 
   @Test

@@ -29,6 +29,7 @@ public interface Family {
       case "mpnet" -> new MPNetFamily();
       case "modernbert" -> new ModernBertFamily();
       case "nomic_bert" -> new NomicBertFamily();
+      case "new" -> new GteFamily();
       default -> throw new IllegalArgumentException("model_type \"" + config.modelType()
           + "\" has no recipe; known: " + EncoderConfig.MODEL_TYPES);
     };

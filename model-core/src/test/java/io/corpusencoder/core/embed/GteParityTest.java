@@ -1,0 +1,123 @@
+package io.corpusencoder.core.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corpusencoder.core.config.Activation;
+import io.corpusencoder.core.config.EncoderConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * GTE's NewModel (model_type "new") against Alibaba-NLP's own new-impl modeling code, run by
+ * make_gte_fixtures.py from a public copy (github.com/jflachman/local_rag_llm at ed0742d,
+ * models/em_stella_en/modeling.py + configuration.py; see its docstring), eager attention, fp32,
+ * CPU. transformers has no NewModel. Two fixtures at hidden 64, 4 heads, 4 layers, ff 256, seeded
+ * random weights: gte-en-tiny, gte-base-en-v1.5's config (rope_theta 500000, fixed NTK factor 2,
+ * no token types, bert-base-uncased's WordPiece) and gte-multi-tiny, gte-multilingual-base's
+ * settings (rope_theta 20000, NTK factor 8, one token type, xlmr-tiny's Unigram tokenizer).
+ * Outputs to 2048 tokens within 1e-4. See {@link FamilyParityTest}.
+ */
+class GteParityTest {
+
+  abstract static class Fixture extends FamilyParityTest {
+    Fixture(String name) {
+      super(name);
+    }
+
+    @Override
+    String referenceName() {
+      return "GTE new-impl";
+    }
+
+    void checkConfig(double theta, double factor, int typeVocab) {
+      checkLoadsAsSentenceTransformersDeclares();
+      EncoderConfig c = model.encoder().config();
+      assertEquals("new", c.modelType());
+      assertEquals(EncoderConfig.Positions.ROTARY, c.positions());
+      assertEquals(theta, c.rotary().globalBase());
+      assertEquals(factor, c.rotary().ntkFactor());
+      assertEquals(Activation.GELU, c.activation());
+      assertFalse(c.preLayerNorm());
+      assertEquals(typeVocab, c.typeVocabSize());
+      assertEquals(8192, c.maxPositions());
+    }
+
+    IllegalArgumentException loadWith(String field, String replacement) throws Exception {
+      Path dir = copyWithoutReference(source);
+      String config = Files.readString(dir.resolve("config.json"));
+      assertTrue(config.contains(field), field);
+      Files.writeString(dir.resolve("config.json"), config.replace(field, replacement));
+      return assertThrows(IllegalArgumentException.class, () -> ModelLoader.load(dir.toString()));
+    }
+
+    @Test
+    void tokenIdsMatchTransformers() {
+      checkTokenIdsMatchTransformers();
+    }
+
+    @Test
+    void lastHiddenStateAndPooledVectorMatchTheReference() {
+      checkLastHiddenStateAndPooledVectorMatchPyTorch();
+    }
+
+    @Test
+    void longInputsUpTo2048TokensMatchTheReference() throws Exception {
+      checkLongInputsUpTo2048Tokens();
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class GteBaseEn extends Fixture {
+    GteBaseEn() {
+      super("gte-en-tiny");
+    }
+
+    @Test
+    void loadsAsPublished() {
+      checkConfig(500000, 2.0, 0);
+    }
+
+    @Test
+    void refusesWhatItDoesNotImplementByFieldName() throws Exception {
+      var e = loadWith("\"layer_norm_type\": \"layer_norm\"", "\"layer_norm_type\": \"rms_norm\"");
+      assertTrue(e.getMessage().endsWith("config.json: field \"layer_norm_type\" is "
+          + "\"rms_norm\"; expected \"layer_norm\" (rms_norm is not supported)"), e.getMessage());
+      e = loadWith("\"type\": \"ntk\"", "\"type\": \"linear\"");
+      assertTrue(e.getMessage().contains("field \"rope_scaling\" is {\"factor\":2.0,\"type\":"
+          + "\"linear\"}; expected null or {\"type\": \"ntk\", \"factor\": number}"),
+          e.getMessage());
+      e = loadWith("\"type\": \"ntk\"", "\"type\": \"ntk\", \"mixed_b\": 0.5");
+      assertTrue(e.getMessage().contains("(mixed_b is not supported)"), e.getMessage());
+      e = loadWith("\"position_embedding_type\": \"rope\"",
+          "\"position_embedding_type\": \"absolute\"");
+      assertTrue(e.getMessage().contains("field \"position_embedding_type\" is \"absolute\"; "
+          + "expected \"rope\""), e.getMessage());
+      e = loadWith("\"pack_qkv\": true", "\"pack_qkv\": false");
+      assertTrue(e.getMessage().contains("field \"pack_qkv\" is false"), e.getMessage());
+      e = loadWith("\"model_type\": \"new\"",
+          "\"model_type\": \"new\", \"logn_attention_scale\": true");
+      assertTrue(e.getMessage().contains("field \"logn_attention_scale\" is true; expected false"),
+          e.getMessage());
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class GteMultilingual extends Fixture {
+    GteMultilingual() {
+      super("gte-multi-tiny");
+    }
+
+    @Test
+    void loadsAsPublished() {
+      checkConfig(20000, 8.0, 1);
+    }
+  }
+}
