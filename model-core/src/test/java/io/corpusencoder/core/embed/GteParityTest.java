@@ -1,5 +1,6 @@
 package io.corpusencoder.core.embed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corpusencoder.core.config.Activation;
 import io.corpusencoder.core.config.EncoderConfig;
+import io.corpusencoder.core.weights.Safetensors;
+import io.corpusencoder.core.weights.Tensor;
+import io.corpusencoder.core.weights.WeightMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -118,6 +124,37 @@ class GteParityTest {
     @Test
     void loadsAsPublished() {
       checkConfig(20000, 8.0, 1);
+    }
+
+    /**
+     * A NewForTokenClassification checkpoint, as gte-multilingual-base is saved ("new." names and
+     * a classifier), gives the same bits; so do the reference's xformers flags set.
+     */
+    @Test
+    void newPrefixedCheckpointAndXformersFlagsGiveTheSameVectors() throws Exception {
+      Path dir = copyWithoutReference(source);
+      WeightMap bare = Safetensors.read(dir.resolve("model.safetensors"));
+      WeightMap prefixed = new WeightMap("prefixed");
+      for (Tensor t : bare.tensors().values()) {
+        prefixed.put(new Tensor("new." + t.name(), t.shape(), t.data()));
+      }
+      prefixed.put(new Tensor("classifier.weight", new int[] {1, 64}, new float[64]));
+      prefixed.put(new Tensor("classifier.bias", new int[] {1}, new float[1]));
+      Safetensors.write(prefixed, dir.resolve("model.safetensors"), Map.of());
+      String config = Files.readString(dir.resolve("config.json"))
+          .replace("\"NewModel\"", "\"NewForTokenClassification\"")
+          .replace("\"unpad_inputs\": false", "\"unpad_inputs\": true")
+          .replace("\"use_memory_efficient_attention\": false",
+              "\"use_memory_efficient_attention\": true");
+      assertTrue(config.contains("\"unpad_inputs\": true"), config);
+      Files.writeString(dir.resolve("config.json"), config);
+      EmbeddingModel again = ModelLoader.load(dir.toString());
+      List<String> texts = refs.subList(0, 20).stream().map(Ref::text).toList();
+      var a = model.embed(texts);
+      var b = again.embed(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertArrayEquals(a.get(i).vector(), b.get(i).vector(), 0f, "text " + i);
+      }
     }
   }
 }
