@@ -29,19 +29,20 @@ import java.util.regex.Pattern;
  * ("encoder.layer.0.attention.self.query.bias"), and the node's own scope path
  * ("/encoder/layer.0/attention/self/query/MatMul") must agree. The weight is then transposed to
  * HF's [out, in]. Initializer order is never used. A node this importer does not understand
- * (ONNX Runtime's fused Attention, SkipLayerNormalization and the like) is refused by name, and
- * so is a graph computing rotary positions (ModernBERT).
+ * (ONNX Runtime's fused Attention, SkipLayerNormalization and the like) is refused by name. A
+ * graph computing rotary positions is read by {@link ModernBertOnnxGraph} when it has ModernBERT's
+ * token embeddings, and refused otherwise (NomicBERT).
  */
 public final class OnnxReader {
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
-  private static final java.util.Set<String> KNOWN_OPS = java.util.Set.of(
+  static final java.util.Set<String> KNOWN_OPS = java.util.Set.of(
       "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Tanh", "Relu", "MatMul", "Gemm",
       "Gather", "Shape", "Constant", "ConstantOfShape", "Unsqueeze", "Squeeze", "Concat",
       "Reshape", "Transpose", "Slice", "Cast", "ReduceMean", "Softmax", "LayerNormalization",
       "Equal", "Where", "Expand", "Range", "CumSum", "Not", "Identity", "Neg", "Sigmoid",
       // MPNet's relative-position buckets, computed in the graph from the sequence length
       "Abs", "Less", "Log", "Min");
-  /** Ops of rotary positions computed in the graph (ModernBERT), which are not mapped. */
+  /** Ops of rotary positions computed in the graph: ModernBERT's are mapped by their own reader. */
   private static final java.util.Set<String> ROTARY_OPS = java.util.Set.of("Cos", "Sin");
   /** MPNet's max_distance, fixed in transformers' MPNetEncoder.compute_position_bias. */
   private static final int MPNET_MAX_DISTANCE = 128;
@@ -49,7 +50,7 @@ public final class OnnxReader {
   /** The result: weights by HF name, the config they imply, and the file's model inputs. */
   public record Imported(WeightMap weights, EncoderConfig config, List<String> inputs) {}
 
-  private record RawTensor(String name, long[] dims, int dataType, ByteBuffer raw, float[] floats,
+  record RawTensor(String name, long[] dims, int dataType, ByteBuffer raw, float[] floats,
       long[] longs) {
     long count() {
       long n = 1;
@@ -58,17 +59,17 @@ public final class OnnxReader {
     }
   }
 
-  private record Node(String name, String op, List<String> inputs, List<String> outputs,
+  record Node(String name, String op, List<String> inputs, List<String> outputs,
       Map<String, Object> attrs) {}
 
-  private final String source;
+  final String source;
   private final Path baseDir; // for external data, may be null
-  private final Map<String, RawTensor> initializers = new LinkedHashMap<>();
+  final Map<String, RawTensor> initializers = new LinkedHashMap<>();
   private final Map<String, RawTensor> constants = new HashMap<>();
-  private final List<Node> nodes = new ArrayList<>();
-  private final Map<String, List<Node>> consumers = new HashMap<>();
-  private final Map<String, Node> producers = new HashMap<>();
-  private final List<String> graphInputs = new ArrayList<>();
+  final List<Node> nodes = new ArrayList<>();
+  final Map<String, List<Node>> consumers = new HashMap<>();
+  final Map<String, Node> producers = new HashMap<>();
+  final List<String> graphInputs = new ArrayList<>();
   /** The MatMul or Gemm node that multiplies by each mapped weight, by HF weight name. */
   private final Map<String, Node> weightNodes = new HashMap<>();
 
@@ -306,13 +307,15 @@ public final class OnnxReader {
 
   private Imported build() {
     for (Node n : nodes) {
-      if (ROTARY_OPS.contains(n.op())) {
-        throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
-            + ": the graph computes rotary position embeddings (ModernBERT, NomicBERT), which "
-            + "this importer does not map (it maps BertModel, XLM-RoBERTa/RoBERTa and MPNet "
-            + "exports); load the model's Hugging Face directory (config.json + "
-            + "model.safetensors) instead");
+      if (!ROTARY_OPS.contains(n.op())) continue;
+      if (initializers.containsKey(ModernBertOnnxGraph.TOKEN_EMBEDDINGS)) {
+        return new ModernBertOnnxGraph(this).read();
       }
+      throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
+          + ": the graph computes rotary position embeddings but has no initializer "
+          + ModernBertOnnxGraph.TOKEN_EMBEDDINGS + ", so it is not a ModernBERT export (the one "
+          + "rotary family this importer maps; NomicBERT's and GTE's are not mapped); load the "
+          + "model's Hugging Face directory (config.json + model.safetensors) instead");
     }
     for (Node n : nodes) {
       if (!KNOWN_OPS.contains(n.op())) {
@@ -337,12 +340,12 @@ public final class OnnxReader {
     return new Imported(weights, config, List.copyOf(graphInputs));
   }
 
-  private static boolean isHfName(String name) {
+  static boolean isHfName(String name) {
     return !name.startsWith("onnx::") && !name.startsWith("/") && name.contains(".")
         && (name.endsWith(".weight") || name.endsWith(".bias"));
   }
 
-  private static boolean isFloat(RawTensor t) {
+  static boolean isFloat(RawTensor t) {
     return t.dataType() == 1 || t.dataType() == 10 || t.dataType() == 16 || t.dataType() == 11;
   }
 
@@ -545,7 +548,7 @@ public final class OnnxReader {
   }
 
   /** Nodes producing {@code value}, breadth first backwards, at most {@code limit} of them. */
-  private List<Node> ancestors(String value, int limit) {
+  List<Node> ancestors(String value, int limit) {
     List<Node> out = new ArrayList<>();
     java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(value));
     java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -559,7 +562,7 @@ public final class OnnxReader {
   }
 
   /** Activation ops of an export, as they decompose HF's hidden_act (Erf: exact GELU). */
-  private static final Map<String, Activation> ACTIVATION_OPS =
+  static final Map<String, Activation> ACTIVATION_OPS =
       Map.of("Erf", Activation.GELU, "Tanh", Activation.GELU_TANH, "Relu", Activation.RELU);
 
   /**
@@ -594,7 +597,7 @@ public final class OnnxReader {
   }
 
   /** Ops of the nodes on paths from {@code from}'s output forward to {@code to} (exclusive). */
-  private TreeSet<String> opsBetween(Node from, Node to) {
+  TreeSet<String> opsBetween(Node from, Node to) {
     TreeSet<String> ops = new TreeSet<>();
     java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
     java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -650,7 +653,7 @@ public final class OnnxReader {
   }
 
   /** Values of a shape tensor: a constant, or a Concat of constants (unknown parts as -1). */
-  private long[] constantLongs(String name) {
+  long[] constantLongs(String name) {
     RawTensor c = constant(name);
     if (c != null) return toLongs(c);
     Node p = producers.get(name);
@@ -686,18 +689,18 @@ public final class OnnxReader {
     throw new ModelFormatException(source + ": cannot find the LayerNorm epsilon");
   }
 
-  private RawTensor constant(String name) {
+  RawTensor constant(String name) {
     RawTensor t = constants.get(name);
     return t != null ? t : initializers.get(name);
   }
 
-  private int[] intDims(RawTensor t) {
+  int[] intDims(RawTensor t) {
     int[] d = new int[t.dims().length];
     for (int i = 0; i < d.length; i++) d[i] = Math.toIntExact(t.dims()[i]);
     return d;
   }
 
-  private float[] toFloats(RawTensor t) {
+  float[] toFloats(RawTensor t) {
     int n = Math.toIntExact(t.count());
     if (t.floats() != null) {
       if (t.floats().length != n) throw sizeError(t, t.floats().length);
@@ -733,7 +736,7 @@ public final class OnnxReader {
     return out;
   }
 
-  private long[] toLongs(RawTensor t) {
+  long[] toLongs(RawTensor t) {
     if (t.longs() != null) return t.longs();
     int n = Math.toIntExact(t.count());
     long[] out = new long[n];
@@ -755,7 +758,7 @@ public final class OnnxReader {
         + " values, but its shape " + java.util.Arrays.toString(t.dims()) + " needs " + t.count());
   }
 
-  private static float[] transpose(float[] a, int rows, int cols) {
+  static float[] transpose(float[] a, int rows, int cols) {
     float[] t = new float[a.length];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];

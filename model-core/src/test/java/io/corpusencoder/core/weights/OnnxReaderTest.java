@@ -136,20 +136,110 @@ class OnnxReaderTest {
         e.getMessage());
   }
 
+  /** models/modernbert-tiny/onnx/model.onnx (make_family_onnx_fixtures.py) as bytes. */
+  private static byte[] modernBertExport() throws Exception {
+    var url = OnnxReaderTest.class.getClassLoader()
+        .getResource("models/modernbert-tiny/onnx/model.onnx");
+    return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(url.toURI()));
+  }
+
+  /** The little-endian float32 bytes of {@code values}. */
+  private static byte[] le(float... values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) b.putFloat(v);
+    return b.array();
+  }
+
+  /** Where {@code part} starts in {@code all}; it must occur exactly once. */
+  private static int indexOnce(byte[] all, byte[] part) {
+    int found = -1;
+    for (int i = 0; i + part.length <= all.length; i++) {
+      if (Arrays.equals(all, i, i + part.length, part, 0, part.length)) {
+        assertEquals(-1, found, "the byte pattern occurs more than once");
+        found = i;
+      }
+    }
+    assertTrue(found >= 0, "the byte pattern is not in the file");
+    return found;
+  }
+
+  /** 1 / base^(2i/16), i = 0..7, as torch stores ModernBERT-tiny's inv_freq (head size 16). */
+  private static float[] invFreq(double base) {
+    float[] f = new float[8];
+    for (int i = 0; i < 8; i++) f[i] = 1f / (float) Math.pow(base, (float) (2 * i) / 16);
+    return f;
+  }
+
   /**
-   * ModernBERT's torch.onnx export (models/modernbert-tiny/onnx/model.onnx, from
-   * make_family_onnx_fixtures.py) computes its rotary cos/sin in the graph: refused by node.
+   * The rotary bases are read from the graph's frequency constants, not from a default: with the
+   * global (160000) and local (10000) constants' bytes swapped in the file, the global layers
+   * read base 10000 and the local ones 160000.
    */
   @Test
-  void refusesAModernBertExportNamingItsRotaryNode() throws Exception {
-    var url = getClass().getClassLoader().getResource("models/modernbert-tiny/onnx/model.onnx");
-    java.nio.file.Path file = java.nio.file.Path.of(url.toURI());
-    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(file));
-    assertTrue(e.getMessage().startsWith(file + ": node /layers.0/attn/rotary_emb/Cos has op Cos: the graph "
-        + "computes rotary position embeddings (ModernBERT, NomicBERT), which this importer does "
-        + "not map"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("load the model's Hugging Face directory (config.json + "
-        + "model.safetensors) instead"), e.getMessage());
+  void readsModernBertsRotaryBasesFromItsFrequencyConstants() throws Exception {
+    byte[] onnx = modernBertExport();
+    OnnxReader.Imported as = OnnxReader.read(onnx, "m.onnx", null);
+    assertEquals(new io.corpusencoder.core.config.EncoderConfig.Rotary(3, 160000.0, 128, 10000.0),
+        as.config().rotary());
+    byte[] global = le(invFreq(160000.0));
+    byte[] local = le(invFreq(10000.0));
+    int g = indexOnce(onnx, global);
+    int l = indexOnce(onnx, local);
+    System.arraycopy(local, 0, onnx, g, local.length);
+    System.arraycopy(global, 0, onnx, l, global.length);
+    assertEquals(new io.corpusencoder.core.config.EncoderConfig.Rotary(3, 10000.0, 128, 160000.0),
+        OnnxReader.read(onnx, "m.onnx", null).config().rotary());
+  }
+
+  /** A frequency constant that is not 1 / base^(2i/d) for any integer base is refused by node. */
+  @Test
+  void refusesModernBertFrequenciesOfNoBase() throws Exception {
+    byte[] onnx = modernBertExport();
+    float[] f = invFreq(160000.0);
+    int at = indexOnce(onnx, le(f));
+    f[3] *= 1.001f;
+    System.arraycopy(le(f), 0, onnx, at, 32);
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "m.onnx", null));
+    assertTrue(e.getMessage().startsWith("m.onnx: node /layers.0/attn/rotary_emb/Cos rotates "
+        + "with frequencies ["), e.getMessage());
+    assertTrue(e.getMessage().contains("which are not 1 / base^(2i/16) for an integer base (the "
+        + "nearest, 160000.0, gives"), e.getMessage());
+  }
+
+  /** An op ModernBERT's export does not have is refused naming its node. */
+  @Test
+  void refusesAnOpModernBertsExportDoesNotHave() throws Exception {
+    byte[] onnx = modernBertExport();
+    // NodeProto field 4 (op_type) "LessOrEqual" → the unknown, same-length "LessOrEquaX".
+    int at = indexOnce(onnx, "\"\u000bLessOrEqual".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    onnx[at + 12] = 'X';
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "m.onnx", null));
+    assertEquals("m.onnx: node /LessOrEqual has op LessOrEquaX, which is not part of ModernBERT's "
+        + "export (fused ONNX Runtime operators come from optimized exports: export the plain "
+        + "model)", e.getMessage());
+  }
+
+  /**
+   * A graph computing rotary cos/sin without ModernBERT's token embeddings (NomicBERT's or GTE's,
+   * here ModernBERT's with that initializer renamed) is refused naming its first Cos node.
+   */
+  @Test
+  void refusesARotaryGraphThatIsNotModernBert() throws Exception {
+    byte[] onnx = modernBertExport();
+    byte[] name = "embeddings.tok_embeddings.weight".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] other = "embeddings.tok_embeddingX.weight".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i + name.length <= onnx.length; i++) {
+      if (Arrays.equals(onnx, i, i + name.length, name, 0, name.length)) {
+        System.arraycopy(other, 0, onnx, i, other.length);
+      }
+    }
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "m.onnx", null));
+    assertEquals("m.onnx: node /layers.0/attn/rotary_emb/Cos has op Cos: the graph computes rotary "
+        + "position embeddings but has no initializer embeddings.tok_embeddings.weight, so it is "
+        + "not a ModernBERT export (the one rotary family this importer maps; NomicBERT's and "
+        + "GTE's are not mapped); load the model's Hugging Face directory (config.json + "
+        + "model.safetensors) instead", e.getMessage());
   }
 
   @Test
