@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Makes the tiny NomicBERT fixture of issue 14 (models/nomicbert-tiny/) and its reference outputs,
-computed by llama.cpp.
+"""Makes the tiny NomicBERT fixture of issue 14 (models/nomicbert-tiny/) and its cross-check
+outputs computed by llama.cpp (reference_llamacpp.jsonl.gz, long_reference_llamacpp.jsonl.gz). The
+primary reference, nomic's own NomicBertModel on this directory, is make_nomic_reference.py's
+(run it after this script).
 
 NomicBertModel is not in transformers: its modeling code lives with the hub checkpoint
 (trust_remote_code), which no registry here ships. llama.cpp implements the architecture itself
@@ -43,7 +45,7 @@ short-text reference to the other fixtures' texts, long ones go to long_referenc
 
 Texts: make_family_fixtures.pick_texts with this tokenizer (76 languages, emoji, 7 texts cut at
 512, edge cases), plus make_family_fixtures' long texts (1000 to 2048 tokens, LONG_MAX_LENGTH).
-reference.jsonl.gz and long_reference.jsonl.gz: make_family_fixtures' formats (every token, 6
+reference_llamacpp.jsonl.gz and long_reference_llamacpp.jsonl.gz: make_family_fixtures' formats (every token, 6
 decimals; the long ones every 8th token and the last).
 
   python3 make_nomic_fixture.py --tokenizer-json PATH/all-minilm-l6-v2-tokenizer.json
@@ -247,7 +249,7 @@ def main():
             assert np.array_equal(h, ref.hidden(ids)), text
             n_tokens += len(ids)
             lines.append(line_of(lang, text, ids, full > fam.MAX_LENGTH, h))
-        write_gz(os.path.join(OUT, "reference.jsonl.gz"), lines)
+        write_gz(os.path.join(OUT, "reference_llamacpp.jsonl.gz"), lines)
         print(f"nomicbert-tiny: llama-cpp-python {ref.version}: {len(texts)} texts, "
               f"{n_tokens} tokens; llama.cpp's own tokenization differs on {differ}")
         # long texts, as make_family_fixtures.write_long_reference picks them
@@ -269,7 +271,7 @@ def main():
             long_lines.append({"lang": lang, "text": text, "input_ids": ids, "rows": keep,
                                "hidden": [[fam.r6(float(v)) for v in h[t]] for t in keep]})
             print(f"  long: {lang}, {n} tokens")
-        write_gz(os.path.join(OUT, "long_reference.jsonl.gz"), long_lines)
+        write_gz(os.path.join(OUT, "long_reference_llamacpp.jsonl.gz"), long_lines)
 
 
 if __name__ == "__main__":

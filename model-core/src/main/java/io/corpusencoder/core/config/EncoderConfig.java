@@ -42,10 +42,12 @@ public record EncoderConfig(
    * Rotary positions in alternating layers (ModernBERT): layer l is global when l is a multiple of
    * {@code globalEvery} (rotary base {@code globalBase}, every key), else local (base
    * {@code localBase}, keys with |q − k| ≤ {@code window} / 2, as transformers masks them).
-   * {@code ntkFactor} is GTE's fixed NTK rope_scaling factor (1 when the model has none).
+   * {@code ntkFactor} is GTE's fixed NTK rope_scaling factor (1 when the model has none);
+   * {@code dynamicNtk}, when not null, raises the base for sequences longer than the trained
+   * length (NomicBERT's rotary_scaling_factor).
    */
   public record Rotary(int globalEvery, double globalBase, int window, double localBase,
-      double ntkFactor) implements Serializable {
+      double ntkFactor, DynamicNtk dynamicNtk) implements Serializable {
     public Rotary {
       if (globalEvery <= 0 || window <= 0 || !(globalBase > 0) || !(localBase > 0)) {
         throw new IllegalArgumentException("global_attn_every_n_layers, local_attention, "
@@ -57,21 +59,43 @@ public record EncoderConfig(
       }
     }
 
+    /** Without NTK scaling (ModernBERT). */
     public Rotary(int globalEvery, double globalBase, int window, double localBase) {
-      this(globalEvery, globalBase, window, localBase, 1.0);
+      this(globalEvery, globalBase, window, localBase, 1.0, null);
+    }
+
+    /** With GTE's fixed NTK factor. */
+    public Rotary(int globalEvery, double globalBase, int window, double localBase,
+        double ntkFactor) {
+      this(globalEvery, globalBase, window, localBase, ntkFactor, null);
     }
 
     /**
      * One rotary base in every layer, every key attended (NomicBERT): each layer global, so the
-     * window is never used.
+     * window is never used; {@code dynamicNtk} may be null.
      */
-    public static Rotary everyLayer(double base) {
-      return new Rotary(1, base, Integer.MAX_VALUE, base);
+    public static Rotary everyLayer(double base, DynamicNtk dynamicNtk) {
+      return new Rotary(1, base, Integer.MAX_VALUE, base, 1.0, dynamicNtk);
     }
 
     /** Whether layer {@code l} attends to every key (else to its window only). */
     public boolean global(int l) {
       return l % globalEvery == 0;
+    }
+  }
+
+  /**
+   * Dynamic NTK rotary scaling (NomicBERT's rotary_scaling_factor over max_trained_positions): a
+   * sequence of len &gt; {@code trainedPositions} tokens rotates with base ·
+   * (factor · len / trainedPositions − (factor − 1))^(d / (d − 2)), d the head size; shorter
+   * ones with the base itself. len is the sequence's own length (see RotaryEmbedding).
+   */
+  public record DynamicNtk(double factor, int trainedPositions) implements Serializable {
+    public DynamicNtk {
+      if (!(factor > 0) || trainedPositions <= 0) {
+        throw new IllegalArgumentException("rotary_scaling_factor and max_trained_positions must "
+            + "be > 0, got " + factor + ", " + trainedPositions);
+      }
     }
   }
 
@@ -267,9 +291,10 @@ public record EncoderConfig(
   /**
    * NomicBERT (nomic-embed-text v1 / v1.5's NomicBertConfig, GPT-2 style names: n_embd, n_head,
    * n_layer, n_inner, n_positions, layer_norm_epsilon): post-LayerNorm, rotate-half rotary on the
-   * whole head with base rotary_emb_base, SwiGLU, two token types. What the published checkpoints
-   * set is required; a field that would change the computation otherwise is refused by name
-   * (dynamic-NTK rotary_scaling_factor included: not checked against a reference here).
+   * whole head with base rotary_emb_base, SwiGLU, two token types; rotary_scaling_factor (dynamic
+   * NTK past max_trained_positions, default 2048 as NomicBertConfig's) when set. What the
+   * published checkpoints set is required; a field that would change the computation otherwise
+   * is refused by name.
    */
   private static EncoderConfig readNomicBert(JsonNode root, String src) {
     try {
@@ -282,13 +307,11 @@ public record EncoderConfig(
               + "(as nomic-embed-text v1 and v1.5)");
         }
       }
-      for (String unset : new String[] {"rotary_scaling_factor", "rotary_emb_scale_base",
-          "moe_every_n_layers"}) {
+      for (String unset : new String[] {"rotary_emb_scale_base", "moe_every_n_layers"}) {
         JsonNode n = root.path(unset);
         if (!n.isMissingNode() && !n.isNull()) {
           throw new IllegalArgumentException("field \"" + unset + "\" is " + n + "; expected "
-              + "null (" + (unset.equals("rotary_scaling_factor")
-                  ? "dynamic-NTK rotary scaling is not supported" : "not supported") + ")");
+              + "null (not supported)");
         }
       }
       if (!root.path("rotary_emb_base").isNumber()) {
@@ -306,7 +329,7 @@ public record EncoderConfig(
           (float) root.path("layer_norm_epsilon").asDouble(1e-12),
           Activation.SILU,
           Positions.ROTARY, false, "nomic_bert", -1, 0,
-          Rotary.everyLayer(root.path("rotary_emb_base").asDouble()));
+          Rotary.everyLayer(root.path("rotary_emb_base").asDouble(), nomicDynamicNtk(root, src)));
     } catch (IllegalArgumentException e) {
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
@@ -370,6 +393,22 @@ public record EncoderConfig(
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * rotary_scaling_factor: null, absent or 0 is plain rotary (nomic's code tests the factor's
+   * truth), a positive number scales past max_trained_positions (an integer, 2048 when absent).
+   */
+  private static DynamicNtk nomicDynamicNtk(JsonNode root, String src) {
+    JsonNode f = root.path("rotary_scaling_factor");
+    if (f.isMissingNode() || f.isNull() || (f.isNumber() && f.asDouble() == 0)) return null;
+    if (!f.isNumber() || !(f.asDouble() > 0) || Double.isInfinite(f.asDouble())) {
+      throw new IllegalArgumentException("field \"rotary_scaling_factor\" is " + f
+          + "; expected null or a number > 0 (dynamic-NTK rotary scaling)");
+    }
+    int trained = root.has("max_trained_positions")
+        ? requiredInt(root, "max_trained_positions", src) : 2048;
+    return new DynamicNtk(f.asDouble(), trained);
   }
 
   private static void requireValue(JsonNode root, String key, String expected, Object value) {

@@ -27,8 +27,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Issue 14's parity check of one family's fixture (models/NAME, made by
  * src/test/python/make_family_fixtures.py with transformers 4.55.4 + torch 2.8.0, float32, one
- * text at a time; make_xlmr_bert_fixture.py for xlmr-bert-tiny, make_nomic_fixture.py with
- * llama.cpp for nomicbert-tiny): 300+ multilingual texts, 7 of them cut at the model's 512 tokens
+ * text at a time; make_xlmr_bert_fixture.py for xlmr-bert-tiny; nomicbert-tiny's by
+ * make_nomic_reference.py with nomic's own NomicBertModel, llama.cpp's as a cross-check): 300+ multilingual texts, 7 of them cut at the model's 512 tokens
  * and one with a literal &lt;pad&gt; in the middle. Token ids identical to transformers; every token's
  * last_hidden_state within 1e-4; the mean-pooled, normalized vector at cosine ≥ 0.99999.
  */
@@ -86,7 +86,10 @@ abstract class FamilyParityTest {
     try (Stream<Path> files = Files.walk(src)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String n = f.getFileName().toString();
-        if (n.equals("reference.jsonl.gz") || n.equals("relative_buckets.json")) continue;
+        if ((n.contains("reference") && n.endsWith(".jsonl.gz"))
+            || n.equals("relative_buckets.json")) {
+          continue;
+        }
         Path to = dir.resolve(src.relativize(f).toString());
         if (Files.isDirectory(f)) {
           Files.createDirectories(to);
@@ -122,6 +125,19 @@ abstract class FamilyParityTest {
     float[] v = new float[a.size()];
     for (int i = 0; i < v.length; i++) v[i] = (float) a.get(i).doubleValue();
     return v;
+  }
+
+  /** A .jsonl.gz file's lines. */
+  static List<JsonNode> readJsonLines(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> out = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+        Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        if (!line.isBlank()) out.add(json.readTree(line));
+      }
+    }
+    return out;
   }
 
   /** Where a text's ids first differ from the reference's, with the ids around it. */
@@ -166,6 +182,11 @@ abstract class FamilyParityTest {
 
   /** Text in, vectors out, every token against PyTorch. */
   void checkLastHiddenStateAndPooledVectorMatchPyTorch() {
+    checkLastHiddenStateAndPooledVectorMatch(refs, referenceName());
+  }
+
+  /** As above against {@code refs}, computed by {@code referenceName}. */
+  void checkLastHiddenStateAndPooledVectorMatch(List<Ref> refs, String referenceName) {
     List<String> texts = refs.stream().map(Ref::text).toList();
     List<Embedding> ours = model.embed(texts, true, true, null);
     float worst = 0f;
@@ -195,7 +216,7 @@ abstract class FamilyParityTest {
       }
     }
     System.out.printf("%s vs %s via %s: %d texts, max |Δ hidden| = %.3g (text %d), "
-        + "min cosine = 1 - %.2g (text %d)%n", name, referenceName(), Blas.implementation(), refs.size(), worst,
+        + "min cosine = 1 - %.2g (text %d)%n", name, referenceName, Blas.implementation(), refs.size(), worst,
         worstText, 1 - worstCos, worstCosText);
     assertTrue(worst <= HIDDEN_TOLERANCE, name + ": max |Δ hidden| " + worst + " > "
         + HIDDEN_TOLERANCE + " at text " + worstText + " (" + refs.get(worstText).lang() + ", "
@@ -214,12 +235,13 @@ abstract class FamilyParityTest {
    * 8th token's hidden state and the last): the same ids, and within 1e-4 of the reference.
    */
   void checkLongInputsUpTo2048Tokens() throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> longRefs = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-        Files.newInputStream(source.resolve("long_reference.jsonl.gz"))), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) longRefs.add(json.readTree(line));
-    }
+    checkLongInputsUpTo2048Tokens(model, "long_reference.jsonl.gz", referenceName());
+  }
+
+  /** As above for {@code model} against the file {@code reference}, by {@code referenceName}. */
+  void checkLongInputsUpTo2048Tokens(EmbeddingModel model, String reference,
+      String referenceName) throws IOException {
+    List<JsonNode> longRefs = readJsonLines(source.resolve(reference));
     assertEquals(6, longRefs.size());
     EmbeddingModel long2048 = model.withMaxLength(2048);
     List<Embedding> ours = long2048.embed(
@@ -243,7 +265,7 @@ abstract class FamilyParityTest {
       }
     }
     System.out.printf("%s vs %s, %d long texts up to %d tokens: max |Δ hidden| = %.3g%n",
-        name, referenceName(), longRefs.size(), longest, worst);
+        name, referenceName, longRefs.size(), longest, worst);
     assertEquals(2048, longest, "the longest text reaches 2048 tokens");
     assertTrue(worst <= HIDDEN_TOLERANCE, "long texts: max |Δ hidden| " + worst);
   }

@@ -15,8 +15,10 @@ import io.corpusencoder.core.weights.WeightMap;
  * code ships with the checkpoint, not in transformers): word + token type embeddings (no position
  * table), emb_ln; then post-LayerNorm layers without any Linear bias: x = norm1(x + out_proj(
  * attention(x))) with one fused Wqkv and rotate-half rotary queries and keys (base
- * rotary_emb_base, the whole head), then x = norm2(x + fc2(fc11(x) · silu(fc12(x)))): SwiGLU,
- * fc12 the gate (llama.cpp's ffn_gate, through SiLU), fc11 the value (ffn_up).
+ * rotary_emb_base, the whole head; with rotary_scaling_factor, dynamic NTK past
+ * max_trained_positions, on each sequence's own length), then x = norm2(x + fc2(fc11(x) ·
+ * silu(fc12(x)))): SwiGLU, fc12 the gate (llama.cpp's ffn_gate, through SiLU), fc11 the value
+ * (ffn_up).
  */
 final class NomicBertFamily implements Family {
   // NomicBERT's checkpoint names, all in this one place.
@@ -36,7 +38,8 @@ final class NomicBertFamily implements Family {
     float[] word = w.matrix(WORD_EMBEDDINGS, config.vocabSize(), h);
     float[] tokenType = w.matrix(TOKEN_TYPE_EMBEDDINGS, config.typeVocabSize(), h);
     LayerNorm embeddingNorm = Parts.norm(w, EMBEDDINGS_NORM, h, eps);
-    RotaryEmbedding rotary = new RotaryEmbedding(config.headSize(), config.rotary().globalBase());
+    RotaryEmbedding rotary = new RotaryEmbedding(config.headSize(), config.rotary().globalBase(),
+        config.rotary().dynamicNtk());
     EncoderLayer[] layers = new EncoderLayer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
       String p = layer(l);
