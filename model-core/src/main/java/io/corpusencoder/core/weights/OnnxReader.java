@@ -44,6 +44,8 @@ public final class OnnxReader {
       "Abs", "Less", "Log", "Min");
   /** Ops of rotary positions computed in the graph: ModernBERT's are mapped by their own reader. */
   private static final java.util.Set<String> ROTARY_OPS = java.util.Set.of("Cos", "Sin");
+  /** NomicBertModel's LayerNorm after the embeddings, which names its exports. */
+  private static final String NOMIC_EMBEDDINGS_NORM = "emb_ln.weight";
   /** MPNet's max_distance, fixed in transformers' MPNetEncoder.compute_position_bias. */
   private static final int MPNET_MAX_DISTANCE = 128;
 
@@ -311,11 +313,15 @@ public final class OnnxReader {
       if (initializers.containsKey(ModernBertOnnxGraph.TOKEN_EMBEDDINGS)) {
         return new ModernBertOnnxGraph(this).read();
       }
+      String what = initializers.containsKey(NOMIC_EMBEDDINGS_NORM)
+          ? "and is a NomicBERT export (initializer " + NOMIC_EMBEDDINGS_NORM + "), which this "
+              + "importer does not map (its rotary family mapped from ONNX is ModernBERT's)"
+          : "but has no initializer " + ModernBertOnnxGraph.TOKEN_EMBEDDINGS + ", so it is not a "
+              + "ModernBERT export (the one rotary family this importer maps; NomicBERT's and "
+              + "GTE's are not mapped)";
       throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
-          + ": the graph computes rotary position embeddings but has no initializer "
-          + ModernBertOnnxGraph.TOKEN_EMBEDDINGS + ", so it is not a ModernBERT export (the one "
-          + "rotary family this importer maps; NomicBERT's and GTE's are not mapped); load the "
-          + "model's Hugging Face directory (config.json + model.safetensors) instead");
+          + ": the graph computes rotary position embeddings " + what + "; load the model's "
+          + "Hugging Face directory (config.json + model.safetensors) instead");
     }
     for (Node n : nodes) {
       if (!KNOWN_OPS.contains(n.op())) {

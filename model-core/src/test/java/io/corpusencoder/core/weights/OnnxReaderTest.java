@@ -242,6 +242,23 @@ class OnnxReaderTest {
         + "model.safetensors) instead", e.getMessage());
   }
 
+  /**
+   * A real NomicBERT export (models/onnx-nomic-refused/model.onnx: nomic's own NomicBertModel, one
+   * layer, 64-token vocabulary, seeded weights, torch.onnx TorchScript exporter at opset 18, made
+   * by make_nomic_onnx_refusal_fixture.py): refused naming its first Cos node and the family.
+   */
+  @Test
+  void refusesANomicBertExportNamingItsRotaryNode() throws Exception {
+    var url = getClass().getClassLoader().getResource("models/onnx-nomic-refused/model.onnx");
+    java.nio.file.Path file = java.nio.file.Path.of(url.toURI());
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(file));
+    assertEquals(file + ": node /encoder/layers.0/attn/rotary_emb/Cos has op Cos: the graph "
+        + "computes rotary position embeddings and is a NomicBERT export (initializer "
+        + "emb_ln.weight), which this importer does not map (its rotary family mapped from ONNX "
+        + "is ModernBERT's); load the model's Hugging Face directory (config.json + "
+        + "model.safetensors) instead", e.getMessage());
+  }
+
   @Test
   void rejectsTruncatedFiles() throws Exception {
     byte[] onnx = graph(5, floatTensor("embeddings.word_embeddings.weight", 10, 4));
