@@ -43,7 +43,8 @@ save_pretrained (bare NewModel names) as float16 for gte-en-tiny (its word embed
 to float32, as model-core does.
 
 Texts: make_family_fixtures.pick_texts with each tokenizer, and its long texts (up to 2048
-tokens, every 8th token and the last). Formats: make_family_fixtures'. Mean pooling + Normalize
+tokens, every 8th token and the last); longest_reference.jsonl.gz: one text of 4096 tokens, every
+8th token and the last. Formats: make_family_fixtures'. Mean pooling + Normalize
 modules (the published models pool CLS; pooling is not what is under test here).
 
   python3 make_gte_fixtures.py [--mirror PATH]
@@ -71,6 +72,7 @@ FILES = {"modeling.py": ("models/em_stella_en/modeling.py",
          "configuration.py": ("models/em_stella_en/configuration.py",
                               "8f8b2bd73f37c270aed02826ed1dee44a8691a0a")}
 H, HEADS, LAYERS, FF = 64, 4, 4, 256
+LONGEST = 4096  # eager attention's [heads, len, len] scores: 256 MB at 4096
 BERT_TOKENIZER = os.path.join(fam.RES, "models", "nomicbert-tiny", "tokenizer.json")
 
 
@@ -231,6 +233,21 @@ def make(name, modeling, configuration, cfg, tokenizer_json, tokenizer_config, s
                            "hidden": [[fam.r6(v) for v in h[t].tolist()] for t in keep]})
         print(f"  long: {lang}, {n} tokens")
     write_gz(os.path.join(out, "long_reference.jsonl.gz"), long_lines)
+    # past 2048: one text cut at LONGEST tokens, every 8th token and the last
+    rng = random.Random(fam.SEED + 4)
+    lang = rng.choice(langs)
+    mine = [r["text"] for r in rows if r["lang"] == lang]
+    parts = []
+    while len(tok("\n".join(parts))["input_ids"]) < LONGEST:
+        parts.append(rng.choice(mine))
+    text = "\n".join(parts)
+    ids = tok(text, truncation=True, max_length=LONGEST)["input_ids"]
+    h = hidden(ids)
+    keep = sorted(set(range(0, LONGEST, 8)) | {LONGEST - 1})
+    write_gz(os.path.join(out, "longest_reference.jsonl.gz"), [
+        {"lang": lang, "text": text, "input_ids": ids, "rows": keep,
+         "hidden": [[fam.r6(v) for v in h[t].tolist()] for t in keep]}])
+    print(f"  longest: {lang}, {len(ids)} tokens")
 
 
 def main():
