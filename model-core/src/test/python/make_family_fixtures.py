@@ -31,7 +31,13 @@ from its published config's structure at a small size, with seeded random weight
       family's model is under test, not its tokenizer); and long_reference.jsonl.gz: 6 texts
       past 600 tokens (texts of one language joined, cut at LONG_MAX_LENGTH = 2048 with the
       special tokens; 1113 to 2048 tokens here), {"lang", "text", "input_ids", "rows",
-      "hidden"}: the hidden states of every 8th token and the last ("rows"), to keep it small
+      "hidden"}: the hidden states of every 8th token and the last ("rows"), to keep it small;
+      and longest_reference.jsonl.gz, the same format: two texts past 4096 tokens, "mixed-4k"
+      (4429 tokens) and "mixed-8k" (cut at LONGEST_MAX_LENGTH = 8192, max_position_embeddings),
+      pieces drawn at random (SEED + 4) from every language of the corpus with one in about 7 an
+      ADVERSARIAL piece (special tokens as text, emoji ZWJ sequences, stacked combining marks,
+      bidi and zero-width controls, runs without spaces, numbers, code), joined by newlines.
+      --longest-only rewrites just that file from the committed model directory
 
 Both use the XLM-R SentencePiece-Unigram fixture tokenizer (../resources/tokenize/
 unigram-xlmr-tokenizer.json, 8002 pieces, <s>=0 <pad>=1 </s>=2, the ids MPNet's and RoBERTa's
@@ -63,7 +69,7 @@ in float32 eval mode on CPU, one thread; the saved directory loaded back must gi
 
 Needs requirements.txt plus torch 2.8.0 (see requirements.txt).
 
-  python3 make_family_fixtures.py [--only xlmr-tiny|mpnet-tiny|modernbert-tiny]
+  python3 make_family_fixtures.py [--only xlmr-tiny|mpnet-tiny|modernbert-tiny] [--longest-only]
 """
 import argparse
 import gzip
@@ -86,6 +92,8 @@ CORPUS = os.path.join(RES, "tokenize", "multilingual-texts.jsonl.gz")
 SEED = 14
 MAX_LENGTH = 512
 LONG_MAX_LENGTH = 2048
+LONGEST_MAX_LENGTH = 8192  # modernbert-tiny's max_position_embeddings
+LONGEST_TARGETS = (4200, 8400)  # content tokens before the cut: ~4200, and 8192 after it
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 EDGE_CASES = [
     "",
@@ -286,13 +294,68 @@ def write_long_reference(out, model, tok):
             print(f"  long: {lang}, {n} tokens")
 
 
+# Adversarial pieces mixed into the longest texts: special tokens written as text, emoji
+# sequences, scripts in one run, combining marks, bidi and zero-width controls, long runs without
+# spaces, numbers, code, whitespace runs.
+ADVERSARIAL = EDGE_CASES[2:] + [
+    "a" * 300,
+    "!?" * 60,
+    ("\U0001F469\u200d\U0001F469\u200d\U0001F467 \U0001F3F3\ufe0f\u200d\U0001F308 "
+     "\U0001F1EF\U0001F1F5 ") * 8,
+    "x\u0301\u0302\u0303\u0304\u0305 " * 20,
+    "\u202eevil text\u202c and \u200bzero\u200bwidth\u200b and \u00adsoft\u00adhyphen",
+    "https://example.com/path?query=value&other=%E2%82%AC#frag user@example.org",
+    "\t\tcol1\tcol2\n\n\n   col3",
+    "3.14159265358979323846 1,234,567.89 0x7fffffff 1e-10 " * 5,
+    "def f(x):\n    return {'k': [x, x ** 2]}  # code",
+    "ＦＵＬＬＷＩＤＴＨ ﬁ ligature ǅ Ⅻ ① ㎏",
+    "<s></s><s></s><mask><mask>",
+]
+
+
+def write_longest_reference(out, model, tok):
+    """Past 4096 tokens (see the docstring): two texts of many languages with adversarial pieces
+    between them, every 8th token's hidden state and the last."""
+    rows = [json.loads(line)["text"] for line in gzip.open(CORPUS, "rt", encoding="utf-8")]
+    rng = random.Random(SEED + 4)
+    cases = [("mixed-4k", LONGEST_TARGETS[0]), ("mixed-8k", LONGEST_TARGETS[1])]
+    with open(os.path.join(out, "longest_reference.jsonl.gz"), "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        for lang, target in cases:
+            parts, n = [], 0
+            while n < target:
+                piece = rng.choice(ADVERSARIAL) if rng.random() < 0.15 else rng.choice(rows)
+                parts.append(piece)
+                n += len(tok(piece, add_special_tokens=False)["input_ids"])
+            text = "\n".join(parts)
+            enc = tok(text, truncation=True, max_length=LONGEST_MAX_LENGTH, return_tensors="pt")
+            enc.pop("token_type_ids", None)
+            with torch.no_grad():
+                h = model(**enc).last_hidden_state[0]
+            n = h.shape[0]
+            keep = sorted(set(range(0, n, 8)) | {n - 1})
+            line = {"lang": lang, "text": text, "input_ids": enc["input_ids"][0].tolist(),
+                    "rows": keep, "hidden": [[r6(v) for v in h[t].tolist()] for t in keep]}
+            gz.write((json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+                     .encode("utf-8"))
+            print(f"  longest: {lang}, {n} tokens")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default=None,
                     choices=["xlmr-tiny", "mpnet-tiny", "modernbert-tiny"])
+    ap.add_argument("--longest-only", action="store_true",
+                    help="only (re)write modernbert-tiny/longest_reference.jsonl.gz, from the "
+                         "committed model directory (the rest of it untouched)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     tok = PreTrainedTokenizerFast(tokenizer_file=TOKENIZER)
+    if args.longest_only:
+        out = os.path.join(RES, "models", "modernbert-tiny")
+        model = ModernBertModel.from_pretrained(out, attn_implementation="eager").eval()
+        write_longest_reference(out, model, tok)
+        return
     vocab_size = tok.backend_tokenizer.get_vocab_size(with_added_tokens=True)
     texts = pick_texts(tok)
     if args.only in (None, "xlmr-tiny"):
@@ -311,6 +374,7 @@ def main():
         out = write_fixture("modernbert-tiny", model, ModernBertModel, tok, texts,
                             attn_implementation="eager")
         write_long_reference(out, model, tok)
+        write_longest_reference(out, model, tok)
 
 
 if __name__ == "__main__":

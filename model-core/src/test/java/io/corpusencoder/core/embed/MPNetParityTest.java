@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.model.RelativePositionBias;
+import io.corpusencoder.core.model.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -53,6 +55,18 @@ class MPNetParityTest extends FamilyParityTest {
       assertEquals(buckets.get(i).intValue(), RelativePositionBias.bucket(r, 32, 128),
           "bucket of relative position " + r);
     }
+  }
+
+  /** 512 tokens is the limit (positions 2..513 of 514); a 513-token sequence is refused. */
+  @Test
+  void refusesMoreTokensThanPositionsAfterPadding() {
+    int[] ids = new int[513];
+    Arrays.fill(ids, 5);
+    Workspace ws = new Workspace();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.encoder().forward(new int[][] {ids}, ws));
+    assertTrue(e.getMessage().contains("at most 512 (max_position_embeddings 514 less "
+        + "padding_idx + 1 = 2)"), e.getMessage());
   }
 
   @Test

@@ -1,12 +1,27 @@
 package io.corpusencoder.core.embed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.config.EncoderConfig;
+import io.corpusencoder.core.model.Encoder;
+import io.corpusencoder.core.model.Workspace;
+import io.corpusencoder.core.model.families.Family;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -16,10 +31,19 @@ import org.junit.jupiter.api.TestInstance;
  * layers 0 and 3 global with rotary base 160000, layers 1 and 2 local with base 10000 and keys
  * within 64 either side) at hidden 64 and 4 layers, seeded random weights, the XLM-R Unigram
  * fixture tokenizer; the reference is transformers' own ModernBertModel (eager attention). The
- * 512-token texts run far past the local window. See {@link FamilyParityTest}.
+ * 512-token texts run far past the local window; further texts reach 2048, 4429 and 8192 tokens
+ * (max_position_embeddings), and the local window is checked exactly past 4096. See
+ * {@link FamilyParityTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModernBertParityTest extends FamilyParityTest {
+  static final String LONGEST = "longest_reference.jsonl.gz";
+  /**
+   * Per case of {@link #LONGEST}: the issue's 1e-4, or up to 1e-3 past 2048 tokens where the
+   * measured value needs it (stated in README).
+   */
+  static final Map<String, Float> LONGEST_BOUNDS = Map.of("mixed-4k", 1e-4f, "mixed-8k", 1e-4f);
+
   ModernBertParityTest() {
     super("modernbert-tiny");
   }
@@ -52,6 +76,119 @@ class ModernBertParityTest extends FamilyParityTest {
   @Test
   void longInputsUpTo2048TokensMatchPyTorch() throws Exception {
     checkLongInputsUpTo2048Tokens();
+  }
+
+  /**
+   * Past 4096 tokens (longest_reference.jsonl.gz: texts of many languages with adversarial pieces
+   * between them, 4429 tokens and 8192, the model's max_position_embeddings; every 8th token's
+   * hidden state and the last): the same ids, and each within its own bound of PyTorch.
+   */
+  @Test
+  void longestInputsUpTo8192TokensMatchPyTorch() throws Exception {
+    List<JsonNode> cases = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+        Files.newInputStream(source.resolve(LONGEST))), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) cases.add(json.readTree(line));
+    }
+    assertEquals(LONGEST_BOUNDS.size(), cases.size(), LONGEST);
+    EmbeddingModel longest = model.withMaxLength(8192);
+    List<Embedding> ours = longest.embed(
+        cases.stream().map(n -> n.get("text").asText()).toList(), true, true, null);
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      JsonNode ref = cases.get(i);
+      String lang = ref.get("lang").asText();
+      int[] ids = ints(ref.get("input_ids"));
+      assertArrayEquals(ids, ours.get(i).tokenIds(), "ids, " + lang);
+      float[][] h = ours.get(i).tokenVectors();
+      JsonNode rows = ref.get("rows");
+      float worst = 0f;
+      int worstRow = -1;
+      for (int k = 0; k < rows.size(); k++) {
+        JsonNode want = ref.get("hidden").get(k);
+        float[] got = h[rows.get(k).intValue()];
+        for (int c = 0; c < got.length; c++) {
+          float d = Math.abs((float) want.get(c).doubleValue() - got[c]);
+          if (!(d <= worst)) {
+            worst = d;
+            worstRow = rows.get(k).intValue();
+          }
+        }
+      }
+      float bound = LONGEST_BOUNDS.get(lang);
+      System.out.printf("%s vs PyTorch, %s, %d tokens: max |Δ hidden| = %.3g (token %d), "
+          + "bound %.0e%n", name, lang, ids.length, worst, worstRow, bound);
+      if (!(worst <= bound)) {
+        failures.add(lang + " (" + ids.length + " tokens): max |Δ hidden| " + worst
+            + " at token " + worstRow + " > " + bound);
+      }
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    assertEquals(8192, ours.get(cases.size() - 1).tokenIds().length,
+        "the longest text reaches max_position_embeddings");
+  }
+
+  /**
+   * The local layers' window far from the start, independent of any reference run: with the two
+   * global layers' output projections zeroed, layer 0 and 3 only mix within a token, so a token's
+   * state depends exactly on the tokens within two local windows of it, |q − j| ≤ 2 · 64. Changing
+   * token j of an 8192-token sequence must change every row within 128 of j and leave every other
+   * row bitwise as it was. At distance exactly 128 the only path is j → j ± 64 → j ± 128, so a band
+   * one key short or long on either side, a shifted band, or a last key clipped off shows. The
+   * changed tokens sit past 4096 where a query block (256 today) starts 64 after j (its first query
+   * must see its band's first key), where one ends 64 before j (its last query must see its band's
+   * last key), mid-block, and at the sequence's end.
+   */
+  @Test
+  void localLayersSeeExactlyTheirWindowPast4096Tokens() throws Exception {
+    ModelLoader.Loaded parts = ModelLoader.loadParts(copyWithoutReference(source).toString());
+    for (int l = 0; l < parts.config().numLayers(); l++) {
+      if (parts.config().rotary().global(l)) {
+        Arrays.fill(parts.weights().get("layers." + l + ".attn.Wo.weight").data(), 0f);
+      }
+    }
+    Encoder localOnly = Family.encoder(parts.config(), parts.weights());
+    int len = 8192;
+    int reach = 2 * (parts.config().rotary().window() / 2);
+    int[] ids = new int[len];
+    Random r = new Random(14);
+    for (int t = 0; t < len; t++) ids[t] = 3 + r.nextInt(parts.config().vocabSize() - 3);
+    int[] changed = {21 * 256 - 64, 26 * 256 + 63, 7000, len - 1};
+    int[] other = ids.clone();
+    for (int j : changed) other[j] = ids[j] == 5 ? 6 : 5;
+    Workspace ws = new Workspace();
+    float[][] before = localOnly.forward(new int[][] {ids}, ws).sequence(0);
+    float[][] after = localOnly.forward(new int[][] {other}, ws).sequence(0);
+    List<String> wrong = new ArrayList<>();
+    for (int q = 0; q < len; q++) {
+      int distance = Integer.MAX_VALUE;
+      for (int j : changed) distance = Math.min(distance, Math.abs(q - j));
+      boolean differs = !Arrays.equals(before[q], after[q]);
+      if (differs != distance <= reach) {
+        wrong.add("token " + q + " (" + distance + " from a changed token): "
+            + (differs ? "changed" : "unchanged"));
+      }
+    }
+    assertTrue(wrong.isEmpty(), "local layers' reach should be exactly " + reach + " tokens; "
+        + wrong.size() + " tokens wrong, first " + wrong.subList(0, Math.min(8, wrong.size())));
+  }
+
+  /** 8192 tokens (max_position_embeddings, no padding offset) is the limit; 8193 is refused. */
+  @Test
+  void refusesMoreTokensThanPositions() {
+    int[] ids = new int[8193];
+    Arrays.fill(ids, 5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.encoder().forward(new int[][] {ids}, new Workspace()));
+    assertTrue(e.getMessage().contains("has 8193 tokens; the model takes at most "
+        + "max_position_embeddings = 8192"), e.getMessage());
+  }
+
+  private static int[] ints(JsonNode a) {
+    int[] v = new int[a.size()];
+    for (int i = 0; i < v.length; i++) v[i] = a.get(i).intValue();
+    return v;
   }
 
   @Test
