@@ -11,8 +11,10 @@
 # scripts/bench.sh --families [options above]: all-mpnet-base-v2 (setup.sh's cache; its ONNX
 #   export made into bench-models/all-mpnet-base-v2, linking the cache's files) and the
 #   base-size random-weight XLM-R and ModernBERT (and NomicBERT if present) under
-#   ~/.cache/corpus-encoder/bench-models/ (made by make_bench_models.py when absent), max length
-#   512, ONNX Runtime length-sorted only (--ort-corpus-order no).
+#   ~/.cache/corpus-encoder/bench-models/ (made by make_bench_models.py when absent), and GTE's
+#   gte-base-en-v1.5 (made and run by Alibaba-NLP's new-impl code from a public copy,
+#   $GTE_REFERENCE_REPO, when there is one), max length 512, ONNX Runtime length-sorted only
+#   (--ort-corpus-order no).
 # scripts/bench.sh --long [--tokens 4096] [--model DIR] [--threads 1] [--reps 3]: texts of exactly
 #   N tokens (default ModernBERT-base, 8192 positions), model-core and ONNX Runtime each in its own
 #   process: real tokens/s and the process's peak RSS while encoding (ours also its peak heap).
@@ -50,6 +52,7 @@ if [[ "${1:-}" == "--tokenizers" ]]; then
   exec java "${JAVA_FLAGS[@]}" -Xmx4g -cp "$(test_cp)" io.corpusencoder.core.bench.TokenizerBench "$@"
 fi
 BENCH_MODELS="$CACHE/bench-models"
+export GTE_REFERENCE_REPO="${GTE_REFERENCE_REPO:-/work/.mirror/jflachman+local_rag_llm/repo}"
 PY="$CACHE/tokref/bin/python"
 PYDIR="$CORE/src/test/python"
 # Builds the random-weight family models once (needs the tokref venv: torch, transformers).
@@ -58,6 +61,8 @@ ensure_bench_models() {
   local names=(xlmr-base modernbert-base)
   # all-mpnet-base-v2's ONNX export, from setup.sh's copy of the real weights
   [[ -s "$CACHE/all-mpnet-base-v2/model.safetensors" ]] && names+=(all-mpnet-base-v2)
+  # GTE is built by Alibaba-NLP's own modeling code, run from its public copy when there is one
+  [[ -d "$GTE_REFERENCE_REPO" ]] && names+=(gte-base-en-v1.5)
   for name in "${names[@]}"; do
     if [[ ! -s "$BENCH_MODELS/$name/model.onnx" ]]; then
       [[ -x "$PY" ]] || { echo "bench.sh: $BENCH_MODELS/$name is missing and so is the venv $PY to make it" >&2; return 2; }
@@ -90,6 +95,7 @@ if [[ "${1:-}" == "--families" ]]; then
   mpnet="$BENCH_MODELS/all-mpnet-base-v2"; [[ -s "$mpnet/model.onnx" ]] || mpnet="$CACHE/all-mpnet-base-v2"
   models="$mpnet,$BENCH_MODELS/xlmr-base,$BENCH_MODELS/modernbert-base"
   [[ -s "$BENCH_MODELS/nomicbert-base/config.json" ]] && models="$models,$BENCH_MODELS/nomicbert-base"
+  [[ -s "$BENCH_MODELS/gte-base-en-v1.5/config.json" ]] && models="$models,$BENCH_MODELS/gte-base-en-v1.5"
   args=(--models "$models" --max-length 512 --ort-corpus-order no "${@:2}")
 fi
 [[ -s "$CORPUS" ]] && args=(--corpus "$CORPUS" "${args[@]}")

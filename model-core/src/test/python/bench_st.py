@@ -7,14 +7,33 @@ Prints one JSON line: {"texts", "real_tokens", "seconds": [per repetition], "med
 "version"}. real_tokens is the sum of the tokenizer's ids per text (special tokens included,
 truncated at max_length), as BenchMain counts ours.
 
+A GTE directory (config.json's model_type "new") has no class in transformers: its checkpoints run
+Alibaba-NLP's new-impl code through trust_remote_code. Here transformers' AutoConfig and AutoModel
+are taught "new" from that code run from its public copy (make_gte_fixtures.reference: --gte-mirror
+or $GTE_REFERENCE_REPO), so SentenceTransformer(DIR) then loads the directory's own modules as for
+any other family, without the network.
+
   tokref/bin/python bench_st.py --model DIR --texts FILE.jsonl --max-length 512 --reps 3
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
 import torch
+
+
+def register_gte(model_dir, mirror):
+    """AutoConfig/AutoModel learn model_type "new" (see the docstring) when model_dir is GTE."""
+    with open(os.path.join(model_dir, "config.json")) as f:
+        if json.load(f).get("model_type") != "new":
+            return
+    import make_gte_fixtures
+    from transformers import AutoConfig, AutoModel
+    modeling, configuration = make_gte_fixtures.reference(mirror)
+    AutoConfig.register("new", configuration.NewConfig)
+    AutoModel.register(configuration.NewConfig, modeling.NewModel)
 
 
 def main():
@@ -23,7 +42,9 @@ def main():
     p.add_argument("--texts", required=True)
     p.add_argument("--max-length", type=int, default=512)
     p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--gte-mirror", default=None, help="for GTE: see the docstring")
     args = p.parse_args()
+    register_gte(args.model, args.gte_mirror)
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     import sentence_transformers

@@ -18,6 +18,18 @@ built with transformers from its published base config with seeded random weight
                    WordPiece tokenizer (30527 ids, <s>=0 <pad>=1 </s>=2; English, like the corpus):
                    the bench times the model, and both engines get the same token ids.
 
+  gte-base-en-v1.5: GTE's NewModel (model_type "new"), built, saved and exported with Alibaba-
+                   NLP's own new-impl code run from its public copy (make_gte_fixtures.reference:
+                   the mirror, --gte-mirror or $GTE_REFERENCE_REPO), its own initialisation
+                   seeded; config.json is gte-base-en-v1.5's as published (make_gte_fixtures.
+                   gte_base_config at full size: vocab 30528, hidden 768, 12 layers, 12 heads,
+                   intermediate 3072 (gated: 6144 rows in up_gate_proj), rope_theta 500000,
+                   fixed NTK factor 2.0, 8192 positions, no token types, eager attention, no
+                   unpadding). Tokenizer: gte-en-tiny's (bert-base-uncased's WordPiece, 30522
+                   ids, the one gte-base-en-v1.5 ships). The export is checked against the
+                   reference on three texts (alone in torch, padded together in ONNX Runtime);
+                   bench_st.py runs sentence-transformers over the reference's NewModel.
+
 Each directory gets config.json + model.safetensors (save_pretrained), tokenizer.json,
 tokenizer_config.json, sentence-transformers modules (mean pooling, max_seq_length 512) and
 model.onnx from onnx_export.export_onnx (TorchScript exporter, inputs input_ids and attention_mask,
@@ -35,6 +47,8 @@ import argparse
 import json
 import os
 import shutil
+
+import numpy as np
 
 import torch
 from onnx_export import export_onnx
@@ -75,6 +89,20 @@ MODELS = {
 }
 
 
+def write_st_modules(out, dim):
+    """sentence-transformers' Transformer + mean Pooling, max_seq_length 512."""
+    os.makedirs(os.path.join(out, "1_Pooling"), exist_ok=True)
+    with open(os.path.join(out, "modules.json"), "w") as f:
+        json.dump([{"idx": 0, "name": "0", "path": "",
+                    "type": "sentence_transformers.models.Transformer"},
+                   {"idx": 1, "name": "1", "path": "1_Pooling",
+                    "type": "sentence_transformers.models.Pooling"}], f, indent=2)
+    with open(os.path.join(out, "sentence_bert_config.json"), "w") as f:
+        json.dump({"max_seq_length": 512, "do_lower_case": False}, f)
+    with open(os.path.join(out, "1_Pooling", "config.json"), "w") as f:
+        json.dump({"word_embedding_dimension": dim, "pooling_mode_mean_tokens": True}, f)
+
+
 def write(name, out_root):
     make, tokenizer, tokenizer_config = MODELS[name]
     out = os.path.join(out_root, name)
@@ -90,19 +118,69 @@ def write(name, out_root):
     else:
         with open(os.path.join(out, "tokenizer_config.json"), "w") as f:
             json.dump(tokenizer_config, f, indent=2)
-    with open(os.path.join(out, "modules.json"), "w") as f:
-        json.dump([{"idx": 0, "name": "0", "path": "",
-                    "type": "sentence_transformers.models.Transformer"},
-                   {"idx": 1, "name": "1", "path": "1_Pooling",
-                    "type": "sentence_transformers.models.Pooling"}], f, indent=2)
-    with open(os.path.join(out, "sentence_bert_config.json"), "w") as f:
-        json.dump({"max_seq_length": 512, "do_lower_case": False}, f)
-    with open(os.path.join(out, "1_Pooling", "config.json"), "w") as f:
-        json.dump({"word_embedding_dimension": model.config.hidden_size,
-                   "pooling_mode_mean_tokens": True}, f)
+    write_st_modules(out, model.config.hidden_size)
 
     path = export_onnx(model, out, opset=17, sample_ids=torch.tensor([[0, 1000, 1001, 1002, 2]]))
     print("wrote", out, "(model.onnx", os.path.getsize(path), "bytes)")
+
+
+GTE_TEXTS = ["Hello world.",
+             "A command-line tool to convert between image formats, with batch mode.",
+             " ".join(["The package provides shared libraries and headers for developers;"] * 40)]
+
+
+def write_gte(out_root, mirror):
+    import make_gte_fixtures as gte
+    from transformers import AutoTokenizer
+    modeling, configuration = gte.reference(mirror)
+    out = os.path.join(out_root, "gte-base-en-v1.5")
+    os.makedirs(out, exist_ok=True)
+    cfg = gte.gte_base_config(30528)
+    cfg.update(hidden_size=768, num_attention_heads=12, num_hidden_layers=12,
+               intermediate_size=3072)  # gte-base-en-v1.5's sizes: the published file as is
+    torch.manual_seed(SEED)
+    made = modeling.NewModel(configuration.NewConfig(**cfg))
+    made.save_pretrained(out, safe_serialization=True)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    tiny = os.path.join(gte.fam.RES, "models", "gte-en-tiny")
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(os.path.join(tiny, name), os.path.join(out, name))
+    write_st_modules(out, 768)
+    # loaded back as AutoModel.from_pretrained(out, trust_remote_code=True) builds it
+    model = modeling.NewModel.from_pretrained(out).eval()
+    if type(model.encoder.layer[0].attention) is not modeling.NewAttention:
+        raise ValueError(f"{out}: attention {type(model.encoder.layer[0].attention)}")
+    for k, v in made.state_dict().items():
+        if not torch.equal(model.state_dict()[k], v):
+            raise ValueError(f"{out}: {k} did not load back as saved")
+    path = export_onnx(model, out, opset=17, sample_ids=torch.tensor([[101, 1000, 1001, 1002, 102]]))
+    print("wrote", out, "(model.onnx", os.path.getsize(path), "bytes)")
+    check_onnx(model, path, AutoTokenizer.from_pretrained(out), GTE_TEXTS)
+
+
+def check_onnx(model, path, tok, texts, tolerance=1e-4):
+    """ONNX Runtime on the export, the texts padded into one batch, against the torch model run on
+    each text alone; max |difference| over the real tokens, relative to the largest |value|."""
+    import onnxruntime
+    batch = tok(texts, padding=True, return_tensors="np")
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    got = session.run(["last_hidden_state"], {"input_ids": batch["input_ids"].astype(np.int64),
+                                              "attention_mask": batch["attention_mask"]
+                                              .astype(np.int64)})[0]
+    worst = 0.0
+    for i, text in enumerate(texts):
+        ids = tok(text)["input_ids"]
+        with torch.no_grad():
+            want = model(input_ids=torch.tensor([ids]),
+                         attention_mask=torch.ones(1, len(ids), dtype=torch.long)
+                         ).last_hidden_state[0].numpy()
+        diff = float(np.abs(got[i, :len(ids)] - want).max() / np.abs(want).max())
+        print(f"  onnxruntime {onnxruntime.__version__} vs torch, {len(ids)} tokens "
+              f"(batch padded to {got.shape[1]}): max |diff| / max |value| {diff:.2e}")
+        worst = max(worst, diff)
+    if worst > tolerance:
+        raise ValueError(f"{path}: ONNX Runtime differs from torch by {worst:.2e} > {tolerance}")
 
 
 def write_mpnet(out_root):
@@ -122,11 +200,16 @@ def write_mpnet(out_root):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", default=os.path.join(CACHE, "bench-models"))
-    p.add_argument("--only", choices=sorted(MODELS) + ["all-mpnet-base-v2"])
+    p.add_argument("--only", choices=sorted(MODELS) + ["all-mpnet-base-v2", "gte-base-en-v1.5"])
+    p.add_argument("--gte-mirror", default=None,
+                   help="github.com/jflachman/local_rag_llm mirror for gte-base-en-v1.5 "
+                        "(make_gte_fixtures.reference)")
     args = p.parse_args()
-    for name in [args.only] if args.only else [*MODELS, "all-mpnet-base-v2"]:
+    for name in [args.only] if args.only else [*MODELS, "all-mpnet-base-v2", "gte-base-en-v1.5"]:
         if name == "all-mpnet-base-v2":
             write_mpnet(args.out)
+        elif name == "gte-base-en-v1.5":
+            write_gte(args.out, args.gte_mirror)
         else:
             write(name, args.out)
 

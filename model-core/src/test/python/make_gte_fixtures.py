@@ -50,6 +50,7 @@ modules (the published models pool CLS; pooling is not what is under test here).
   python3 make_gte_fixtures.py [--mirror PATH]
 """
 import argparse
+import atexit
 import gzip
 import importlib
 import json
@@ -72,6 +73,7 @@ FILES = {"modeling.py": ("models/em_stella_en/modeling.py",
          "configuration.py": ("models/em_stella_en/configuration.py",
                               "8f8b2bd73f37c270aed02826ed1dee44a8691a0a")}
 H, HEADS, LAYERS, FF = 64, 4, 4, 256
+MIRROR = "/work/.mirror/jflachman+local_rag_llm/repo"
 LONGEST = 4096  # eager attention's [heads, len, len] scores: 256 MB at 4096
 BERT_TOKENIZER = os.path.join(fam.RES, "models", "nomicbert-tiny", "tokenizer.json")
 
@@ -92,6 +94,22 @@ def load_reference(mirror, tmp):
     sys.path.insert(0, tmp)
     return (importlib.import_module("gte_reference.modeling"),
             importlib.import_module("gte_reference.configuration"))
+
+
+_loaded = {}
+
+
+def reference(mirror=None):
+    """(modeling, configuration) for other scripts (make_bench_models.py, bench_st.py): the same
+    code as load_reference, from mirror, $GTE_REFERENCE_REPO or MIRROR, once per process."""
+    mirror = mirror or os.environ.get("GTE_REFERENCE_REPO") or MIRROR
+    if not _loaded:
+        tmp = tempfile.mkdtemp(prefix="gte-reference-")
+        atexit.register(shutil.rmtree, tmp, True)
+        _loaded[os.path.abspath(mirror)] = load_reference(mirror, tmp)
+    if os.path.abspath(mirror) not in _loaded:
+        raise ValueError(f"the GTE reference is already loaded from {list(_loaded)}, not {mirror}")
+    return _loaded[os.path.abspath(mirror)]
 
 
 def gte_base_config(vocab):
@@ -252,7 +270,7 @@ def make(name, modeling, configuration, cfg, tokenizer_json, tokenizer_config, s
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mirror", default="/work/.mirror/jflachman+local_rag_llm/repo",
+    ap.add_argument("--mirror", default=MIRROR,
                     help="a git mirror of github.com/jflachman/local_rag_llm")
     args = ap.parse_args()
     torch.set_num_threads(1)
