@@ -16,19 +16,41 @@ exported with fresh random weights.
 The ONNX files carry the same float32 weights as model.safetensors; the Java test
 (OnnxFamilyParityTest) checks the ONNX-loaded model against the same reference.jsonl.gz.
 
+modernbert-sdpa-small is ModernBERT as torch.onnx exports it with transformers' default attention
+("sdpa": scaled_dot_product_attention decomposed into (q·√s)·(kᵀ·√s)): modernbert-tiny's
+config.json with a 64-token vocabulary (so the file stays ~0.6 MB), seeded random weights
+(torch.manual_seed(0), norm weights drawn in [0.5, 1.5] so that no two initializers are equal
+and merged by the exporter, Wqkv scaled by 8 so that attention is far from uniform), written to models/modernbert-sdpa-small/model.onnx alone; the Java
+test (ModernBertSdpaExportTest) checks the model read from it against ONNX Runtime on the file.
+
 Needs torch 2.8.0 and transformers 4.55.4 (requirements.txt).
 
-  python3 make_family_onnx_fixtures.py [--only xlmr-tiny|mpnet-tiny|modernbert-tiny]
+  python3 make_family_onnx_fixtures.py [--only xlmr-tiny|mpnet-tiny|modernbert-tiny|modernbert-sdpa-small]
 """
 import argparse
 import os
 
 import torch
-from transformers import AutoModel
+from transformers import AutoConfig, AutoModel
 
 from onnx_export import export_onnx
 
-FIXTURES = ["xlmr-tiny", "mpnet-tiny", "modernbert-tiny"]
+FIXTURES = ["xlmr-tiny", "mpnet-tiny", "modernbert-tiny", "modernbert-sdpa-small"]
+
+
+def export_modernbert_sdpa_small(models):
+    config = AutoConfig.from_pretrained(os.path.join(models, "modernbert-tiny"))
+    config.vocab_size = 64
+    config._attn_implementation = "sdpa"
+    torch.manual_seed(0)
+    model = AutoModel.from_config(config, attn_implementation="sdpa")
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "norm" in name:
+                p.uniform_(0.5, 1.5)
+            elif "Wqkv" in name:
+                p.mul_(8.0)  # scores far from uniform, so rotary and window shape the output
+    return export_onnx(model.eval(), os.path.join(models, "modernbert-sdpa-small"))
 
 
 def main():
@@ -39,6 +61,10 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     for name in [args.only] if args.only else FIXTURES:
+        if name == "modernbert-sdpa-small":
+            path = export_modernbert_sdpa_small(models)
+            print("wrote", path, os.path.getsize(path), "bytes")
+            continue
         src = os.path.join(models, name)
         if name.startswith("modernbert"):
             model = AutoModel.from_pretrained(src, attn_implementation="eager")

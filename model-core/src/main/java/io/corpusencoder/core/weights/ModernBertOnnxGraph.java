@@ -284,17 +284,9 @@ final class ModernBertOnnxGraph {
     }
     require(kt != null, g.producers.get(rk.value()), "the rotated keys transposed for QKᵀ");
     requirePerm(kt, 0, 1, 3, 2);
-    Node scores = onlyConsumer(rq.value(), "MatMul", g.producers.get(rq.value()));
-    require(scores.inputs().equals(List.of(rq.value(), kt.outputs().get(0))), scores,
-        "rotated queries times transposed rotated keys");
-    Node scale = onlyConsumer(scores.outputs().get(0), "Mul", scores);
-    float s = scalarFloat(scale, scale.inputs().get(1));
-    float want = (float) (1.0 / Math.sqrt(headSize));
-    require(Math.abs(s - want) <= 1e-7f * want, scale, "scores scaled by 1/√" + headSize
-        + " = " + want + ", got " + s);
-    Node addMask = onlyConsumer(scale.outputs().get(0), "Add", scale);
-    String mask = addMask.inputs().get(0).equals(scale.outputs().get(0))
-        ? addMask.inputs().get(1) : addMask.inputs().get(0);
+    String scores = scaledScores(rq.value(), kt);
+    Node addMask = onlyConsumer(scores, "Add", g.producers.get(scores));
+    String mask = other(addMask, scores);
     Node softmax = onlyConsumer(addMask.outputs().get(0), "Softmax", addMask);
     long axis = attrLong(softmax, "axis", -1);
     require(axis == -1 || axis == 3, softmax, "softmax over the keys (axis -1)");
@@ -312,6 +304,70 @@ final class ModernBertOnnxGraph {
         "its input to be the heads' context merged back (" + merge.name() + ")");
     int halfWindow = halfWindow(mask, addMask);
     return new LayerAttention(halfWindow < 0, halfWindow, rq.cos(), rq.invFreq());
+  }
+
+  /**
+   * The scores q·kᵀ/√d over rotated queries {@code q} and transposed rotated keys {@code kt}, as
+   * eager attention computes them, (q·kᵀ)·s with s the constant 1/√d, or as torch.onnx decomposes
+   * scaled_dot_product_attention (transformers' default "sdpa"), (q·√s)·(kᵀ·√s) with s =
+   * 1/√(q's last dimension) computed in the graph (or a constant 1/√d). Returns the scores' value.
+   */
+  private String scaledScores(String q, Node kt) {
+    String k = kt.outputs().get(0);
+    Node from = g.producers.get(q);
+    Node eager = null;
+    Node sdpa = null;
+    for (Node c : g.consumers.getOrDefault(q, List.of())) {
+      if (c.op().equals("MatMul")) eager = c;
+      if (c.op().equals("Mul")) sdpa = c;
+    }
+    require((eager == null) != (sdpa == null), from, "the rotated queries multiplied by the keys "
+        + "(eager attention) or by √(1/√d) first (scaled_dot_product_attention)");
+    if (eager != null) {
+      require(eager.inputs().equals(List.of(q, k)), eager,
+          "rotated queries times transposed rotated keys");
+      Node scale = onlyConsumer(eager.outputs().get(0), "Mul", eager);
+      requireScale(scalarFloat(scale, other(scale, eager.outputs().get(0))), 1, scale);
+      return scale.outputs().get(0);
+    }
+    Node ks = onlyConsumer(k, "Mul", kt);
+    Node mm = onlyConsumer(sdpa.outputs().get(0), "MatMul", sdpa);
+    require(mm.inputs().equals(List.of(sdpa.outputs().get(0), ks.outputs().get(0))), mm,
+        "scaled rotated queries times scaled transposed rotated keys");
+    requireRootOfScale(other(sdpa, q), q, sdpa);
+    requireRootOfScale(other(ks, k), q, ks);
+    return mm.outputs().get(0);
+  }
+
+  /** √s with s = 1/√d: a Sqrt of 1 / Sqrt(q's last dimension) or of a constant 1/√d. */
+  private void requireRootOfScale(String value, String q, Node user) {
+    Node sqrt = g.producers.get(value);
+    require(sqrt != null && sqrt.op().equals("Sqrt"), user, "a factor √(1/√d) (a Sqrt)");
+    String s = through(sqrt.inputs().get(0), "Cast");
+    RawTensor c = g.constant(s);
+    if (c != null) {
+      require(c.count() == 1, sqrt, "a scalar scale");
+      requireScale(g.toFloats(c)[0], 2, sqrt);
+      return;
+    }
+    Node div = g.producers.get(s);
+    RawTensor one = div != null && div.op().equals("Div") ? g.constant(div.inputs().get(0)) : null;
+    Node root = div == null ? null : g.producers.get(div.inputs().get(1));
+    Node slice = root != null && root.op().equals("Sqrt")
+        ? g.producers.get(through(root.inputs().get(0), "Cast")) : null;
+    Node shape = slice != null && slice.op().equals("Slice")
+        ? g.producers.get(slice.inputs().get(0)) : null;
+    require(one != null && one.count() == 1 && g.toFloats(one)[0] == 1f && shape != null
+        && shape.op().equals("Shape") && shape.inputs().get(0).equals(q)
+        && Arrays.equals(g.constantLongs(slice.inputs().get(1)), new long[] {-1}), sqrt,
+        "the scale 1/√d computed as 1 / Sqrt(the last dimension of " + q + ")");
+  }
+
+  /** A constant score scale: 1/√d, or its square root when {@code root} is 2. */
+  private void requireScale(float got, int root, Node n) {
+    float want = (float) Math.pow(headSize, -0.5 / root);
+    require(Math.abs(got - want) <= 1e-6f * want, n, "the score scale " + (root == 1
+        ? "1/√" + headSize : "√(1/√" + headSize + ")") + " = " + want + ", got " + got);
   }
 
   private String squeezed(String value) {
@@ -343,15 +399,8 @@ final class ModernBertOnnxGraph {
     }
     require(first != null && second != null, from, "its output sliced into halves [0, d/2) and "
         + "[d/2, d) for rotate_half");
-    for (Node slice : List.of(first, second)) {
-      long[] axes = slice.inputs().size() > 3 ? g.constantLongs(slice.inputs().get(3)) : null;
-      require(axes != null && axes.length == 1 && (axes[0] == 3 || axes[0] == -1), slice,
-          "a slice of the last axis");
-      if (slice.inputs().size() > 4) {
-        require(Arrays.equals(g.constantLongs(slice.inputs().get(4)), new long[] {1}), slice,
-            "step 1");
-      }
-    }
+    requireLastAxisSlice(first, 3);
+    requireLastAxisSlice(second, 3);
     Node half = half(first.inputs().get(2), first, x);
     require(half == half(second.inputs().get(1), second, x), second,
         "to start where " + first.name() + " ends (d/2)");
@@ -525,11 +574,8 @@ final class ModernBertOnnxGraph {
     }
     require(act != null && gate != null && act.inputs().get(2).equals(gate.inputs().get(1)), wi,
         "its output cut in two at one point (Wi(x).chunk(2): input, gate)");
-    for (Node slice : List.of(act, gate)) {
-      long[] axes = slice.inputs().size() > 3 ? g.constantLongs(slice.inputs().get(3)) : null;
-      require(axes != null && axes.length == 1 && (axes[0] == -1 || axes[0] == 2), slice,
-          "a slice of the last axis");
-    }
+    requireLastAxisSlice(act, 2);
+    requireLastAxisSlice(gate, 2);
     Node mid = g.producers.get(act.inputs().get(2));
     Node end = g.producers.get(gate.inputs().get(2));
     require(mid != null && end != null && mid.op().equals("Mul") && end.op().equals("Mul")
@@ -629,6 +675,17 @@ final class ModernBertOnnxGraph {
       throw new ModelFormatException(src + ": node " + (n == null ? "(graph input)"
           : n.name() + " (" + n.op() + ")") + " does not match ModernBERT's export: expected "
           + expected);
+    }
+  }
+
+  /** A Slice of the last axis (-1 or {@code lastAxis}) with step 1 if a step is given. */
+  private void requireLastAxisSlice(Node slice, long lastAxis) {
+    long[] axes = slice.inputs().size() > 3 ? g.constantLongs(slice.inputs().get(3)) : null;
+    require(axes != null && axes.length == 1 && (axes[0] == lastAxis || axes[0] == -1), slice,
+        "a slice of the last axis");
+    if (slice.inputs().size() > 4) {
+      require(Arrays.equals(g.constantLongs(slice.inputs().get(4)), new long[] {1}), slice,
+          "step 1");
     }
   }
 
