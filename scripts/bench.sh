@@ -10,11 +10,12 @@
 # requirements.txt); without it a line says it was skipped and why.
 # scripts/bench.sh --families [options above]: all-mpnet-base-v2 (setup.sh's cache; its ONNX
 #   export made into bench-models/all-mpnet-base-v2, linking the cache's files) and the
-#   base-size random-weight XLM-R and ModernBERT (and NomicBERT if present) under
-#   ~/.cache/corpus-encoder/bench-models/ (made by make_bench_models.py when absent), and GTE's
-#   gte-base-en-v1.5 (made and run by Alibaba-NLP's new-impl code from a public copy,
-#   $GTE_REFERENCE_REPO, when there is one), max length 512, ONNX Runtime length-sorted only
-#   (--ort-corpus-order no).
+#   base-size random-weight XLM-R and ModernBERT under ~/.cache/corpus-encoder/bench-models/
+#   (made by make_bench_models.py when absent), GTE's gte-base-en-v1.5 (made and run by
+#   Alibaba-NLP's new-impl code from a public copy, $GTE_REFERENCE_REPO, when there is one) and
+#   NomicBERT's nomicbert-base (made and run by nomic's own modeling code from a
+#   nomic-ai/contrastors mirror, $CONTRASTORS_REPO, when there is one), max length 512, ONNX
+#   Runtime length-sorted only (--ort-corpus-order no).
 # scripts/bench.sh --long [--tokens 4096] [--model DIR] [--threads 1] [--reps 3]: texts of exactly
 #   N tokens (default ModernBERT-base, 8192 positions), model-core and ONNX Runtime each in its own
 #   process: real tokens/s and the process's peak RSS while encoding (ours also its peak heap).
@@ -53,6 +54,7 @@ if [[ "${1:-}" == "--tokenizers" ]]; then
 fi
 BENCH_MODELS="$CACHE/bench-models"
 export GTE_REFERENCE_REPO="${GTE_REFERENCE_REPO:-/work/.mirror/jflachman+local_rag_llm/repo}"
+export CONTRASTORS_REPO="${CONTRASTORS_REPO:-/work/.mirror/nomic-ai+contrastors/repo}"
 PY="$CACHE/tokref/bin/python"
 PYDIR="$CORE/src/test/python"
 # Builds the random-weight family models once (needs the tokref venv: torch, transformers).
@@ -63,6 +65,8 @@ ensure_bench_models() {
   [[ -s "$CACHE/all-mpnet-base-v2/model.safetensors" ]] && names+=(all-mpnet-base-v2)
   # GTE is built by Alibaba-NLP's own modeling code, run from its public copy when there is one
   [[ -d "$GTE_REFERENCE_REPO" ]] && names+=(gte-base-en-v1.5)
+  # NomicBERT is built by nomic's own modeling code, run from a contrastors mirror when there is one
+  [[ -d "$CONTRASTORS_REPO" ]] && names+=(nomicbert-base)
   for name in "${names[@]}"; do
     if [[ ! -s "$BENCH_MODELS/$name/model.onnx" ]]; then
       [[ -x "$PY" ]] || { echo "bench.sh: $BENCH_MODELS/$name is missing and so is the venv $PY to make it" >&2; return 2; }

@@ -29,6 +29,14 @@ built with transformers from its published base config with seeded random weight
                    ids, the one gte-base-en-v1.5 ships). The export is checked against the
                    reference on three texts (alone in torch, padded together in ONNX Runtime);
                    bench_st.py runs sentence-transformers over the reference's NewModel.
+  nomicbert-base:  nomic's own NomicBertModel (nomic_reference.py: contrastors'
+                   modeling_hf_nomic_bert.py, run from its mirror, --contrastors), nomic-embed-
+                   text-v1.5's config.json (make_nomic_fixture.config() at full size: vocab 30528,
+                   n_embd 768, 12 layers, 12 heads, n_inner 3072 (SwiGLU: fc11 and fc12), rotary
+                   base 1000, no Linear biases, 8192 positions), its own initialisation seeded;
+                   bert-base-uncased's WordPiece tokenizer (nomicbert-tiny's, all-MiniLM-L6-v2's),
+                   the tokenizer nomic-embed-text uses. bench_st.py runs sentence-transformers
+                   over nomic's model for it.
 
 Each directory gets config.json + model.safetensors (save_pretrained), tokenizer.json,
 tokenizer_config.json, sentence-transformers modules (mean pooling, max_seq_length 512) and
@@ -183,6 +191,34 @@ def check_onnx(model, path, tok, texts, tolerance=1e-4):
         raise ValueError(f"{path}: ONNX Runtime differs from torch by {worst:.2e} > {tolerance}")
 
 
+def write_nomic(out_root, contrastors):
+    import make_nomic_fixture
+    import nomic_reference
+    from safetensors.torch import save_file
+    out = os.path.join(out_root, "nomicbert-base")
+    os.makedirs(os.path.join(out, "1_Pooling"), exist_ok=True)
+    config = make_nomic_fixture.config()
+    config.update(n_embd=768, n_head=12, n_layer=12, n_inner=3072, torch_dtype="float32")
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    m = nomic_reference.modeling(contrastors)
+    torch.manual_seed(SEED)
+    made = m.NomicBertModel(m.NomicBertConfig(**config), add_pooling_layer=False)
+    save_file({k: v.contiguous() for k, v in made.state_dict().items()},
+              os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+    tiny = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "models",
+                        "nomicbert-tiny")
+    for name in ("tokenizer.json", "tokenizer_config.json", "modules.json",
+                 "sentence_bert_config.json", os.path.join("1_Pooling", "config.json")):
+        shutil.copyfile(os.path.join(tiny, name), os.path.join(out, name))
+    with open(os.path.join(out, "1_Pooling", "config.json"), "w") as f:
+        json.dump({"word_embedding_dimension": 768, "pooling_mode_mean_tokens": True}, f)
+    # a fresh model: nomic's rotary caches its cos/sin tables, which a trace would freeze
+    model = nomic_reference.load(out, contrastors)
+    path = export_onnx(model, out, opset=17, sample_ids=torch.tensor([[101, 1000, 1001, 1002, 102]]))
+    print("wrote", out, "(model.onnx", os.path.getsize(path), "bytes)")
+
+
 def write_mpnet(out_root):
     src = os.path.join(CACHE, "all-mpnet-base-v2")
     out = os.path.join(out_root, "all-mpnet-base-v2")
@@ -200,16 +236,22 @@ def write_mpnet(out_root):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", default=os.path.join(CACHE, "bench-models"))
-    p.add_argument("--only", choices=sorted(MODELS) + ["all-mpnet-base-v2", "gte-base-en-v1.5"])
+    p.add_argument("--only", choices=sorted(MODELS) + ["all-mpnet-base-v2", "gte-base-en-v1.5",
+                                                       "nomicbert-base"])
     p.add_argument("--gte-mirror", default=None,
                    help="github.com/jflachman/local_rag_llm mirror for gte-base-en-v1.5 "
                         "(make_gte_fixtures.reference)")
+    p.add_argument("--contrastors", default=None,
+                   help="nomic-ai/contrastors mirror for nomicbert-base (nomic_reference.py)")
     args = p.parse_args()
-    for name in [args.only] if args.only else [*MODELS, "all-mpnet-base-v2", "gte-base-en-v1.5"]:
+    everything = [*MODELS, "all-mpnet-base-v2", "gte-base-en-v1.5", "nomicbert-base"]
+    for name in [args.only] if args.only else everything:
         if name == "all-mpnet-base-v2":
             write_mpnet(args.out)
         elif name == "gte-base-en-v1.5":
             write_gte(args.out, args.gte_mirror)
+        elif name == "nomicbert-base":
+            write_nomic(args.out, args.contrastors)
         else:
             write(name, args.out)
 
