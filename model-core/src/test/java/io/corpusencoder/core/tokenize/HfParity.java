@@ -43,7 +43,7 @@ final class HfParity implements AutoCloseable {
 
   static HfParity open(Path file, int maxLength) throws IOException {
     Tokenizer ours = TokenizerReader.readTokenizerJson(file);
-    HuggingFaceTokenizer ref = HuggingFaceTokenizer.builder().optTokenizerPath(file)
+    HuggingFaceTokenizer ref = builder(maxLength).optTokenizerPath(file)
         .optPadding(false).optTruncation(true).optMaxLength(maxLength).build();
     return new HfParity(ours, ref, maxLength);
   }
@@ -51,10 +51,20 @@ final class HfParity implements AutoCloseable {
   /** As {@link #open(Path, int)}, with HF's overflowing windows sharing {@code stride} tokens. */
   static HfParity openWindows(Path file, int maxLength, int stride) throws IOException {
     Tokenizer ours = TokenizerReader.readTokenizerJson(file);
-    HuggingFaceTokenizer ref = HuggingFaceTokenizer.builder().optTokenizerPath(file)
+    HuggingFaceTokenizer ref = builder(maxLength).optTokenizerPath(file)
         .optPadding(false).optTruncation(true).optMaxLength(maxLength).optStride(stride)
         .optWithOverflowingTokens(true).build();
     return new HfParity(ours, ref, maxLength);
+  }
+
+  /**
+   * DJL lowers a max length above the model's (tokenizer_config.json's model_max_length, 512
+   * without one) to it, silently: give it ours, so that 8,192 truncates at 8,192.
+   */
+  private static HuggingFaceTokenizer.Builder builder(int maxLength) {
+    HuggingFaceTokenizer.Builder b = HuggingFaceTokenizer.builder();
+    b.configure(java.util.Map.of("modelMaxLength", Math.max(512, maxLength)));
+    return b;
   }
 
   /** A description of the first difference on {@code text}, or null when all agree. */
