@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corpusencoder.core.embed.FamilyParityTest.Ref;
 import io.corpusencoder.core.math.Ops;
 import io.corpusencoder.core.weights.Safetensors;
@@ -13,54 +11,41 @@ import io.corpusencoder.core.weights.Tensor;
 import io.corpusencoder.core.weights.WeightMap;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14 item 4: a checkpoint over 2 GiB loads, survives Java serialization (what Spark's
- * broadcast ships) and encodes. The checkpoint is models/xlmr-tiny with its word embeddings padded
- * from 8,002 to 8,500,000 rows (2.18 GB, itself past 2^31 bytes) of a cheap seeded pattern that
- * no token id reaches; its encoder layers sort after the embeddings, so they lie beyond byte 2^31
- * of the file. The tiny model's PyTorch reference (reference.jsonl.gz) must therefore be met as
- * XlmRobertaParityTest meets it, and the vectors must be bitwise the tiny model's; the padding
- * rows are checked value by value, the last one past 2 GiB. Needs ~3 GB of heap and 2.2 GB of
- * disk under java.io.tmpdir (deleted after); runs in `mvn verify` (failsafe).
+ * broadcast ships) and encodes. The checkpoint is BigCheckpoint's: models/xlmr-tiny with its word
+ * embeddings padded from 8,002 to 8,500,000 rows (2.18 GB, itself past 2^31 bytes) of a cheap
+ * seeded pattern that no token id reaches; its encoder layers sort after the embeddings, so they
+ * lie beyond byte 2^31 of the file. The tiny model's PyTorch reference (reference.jsonl.gz) must
+ * therefore be met as XlmRobertaParityTest meets it, and the vectors must be bitwise the tiny
+ * model's; the padding rows are checked value by value, the last one past 2 GiB. Needs ~3 GB of
+ * heap and 2.2 GB of disk under java.io.tmpdir (deleted after); runs in `mvn verify` (failsafe).
+ * spark-job's BigModelClusterIT sends the same checkpoint through a real broadcast.
  */
 class BigCheckpointIT {
-  static final int ROWS = 8_500_000;
-  static final int TINY_ROWS = 8002;
-  static final int HIDDEN = 64;
-  static final String WORDS = "embeddings.word_embeddings.weight";
-
-  /** The padding rows' values: exact in fp32, varied enough that a misplaced window shows. */
-  static float pattern(long row, int col) {
-    return ((row * 131 + col * 7) % 2001 - 1000) / 1024f;
-  }
+  static final int ROWS = BigCheckpoint.ROWS;
+  static final int TINY_ROWS = BigCheckpoint.TINY_ROWS;
+  static final int HIDDEN = BigCheckpoint.HIDDEN;
+  static final String WORDS = BigCheckpoint.WORDS;
 
   @Test
   void aCheckpointOver2GiBLoadsSerializesAndEncodesAsTheTinyOne() throws Exception {
     Path src = FamilyParityTest.fixture("xlmr-tiny");
-    Path dir = FamilyParityTest.copyWithoutReference(src);
+    Path dir = Files.createTempDirectory("big-checkpoint-").resolve("xlmr-big");
     Path file = dir.resolve("model.safetensors");
     Path serialized = dir.resolveSibling("model.ser");
     try {
       WeightMap tiny = Safetensors.read(src.resolve("model.safetensors"));
       long t0 = System.nanoTime();
-      long layerOffset = writePadded(tiny, file);
-      String config = Files.readString(dir.resolve("config.json"));
-      assertTrue(config.contains("\"vocab_size\": 8002"), config);
-      Files.writeString(dir.resolve("config.json"),
-          config.replace("\"vocab_size\": 8002", "\"vocab_size\": " + ROWS));
+      long layerOffset = BigCheckpoint.write(src, dir);
+      assertTrue(Files.readString(dir.resolve("config.json")).contains("\"vocab_size\": " + ROWS));
       long size = Files.size(file);
       System.out.printf("BigCheckpointIT: wrote %,d bytes in %.1f s%n", size,
           (System.nanoTime() - t0) / 1e9);
@@ -82,7 +67,7 @@ class BigCheckpointIT {
       }
       for (long row : new long[] {TINY_ROWS, 4_194_304, 8_388_607, 8_388_608, ROWS - 1}) {
         for (int c = 0; c < HIDDEN; c++) {
-          assertEquals(pattern(row, c), words[(int) (row * HIDDEN + c)], 0f, "row " + row);
+          assertEquals(BigCheckpoint.pattern(row, c), words[(int) (row * HIDDEN + c)], 0f, "row " + row);
         }
       }
       words = null;
@@ -151,57 +136,5 @@ class BigCheckpointIT {
     Runtime rt = Runtime.getRuntime();
     System.gc();
     return String.format("%.2f GB", (rt.totalMemory() - rt.freeMemory()) / 1e9);
-  }
-
-  /**
-   * Writes {@code tiny}'s tensors as F32 safetensors, names sorted, the word embeddings padded to
-   * ROWS rows; returns the file offset where the first encoder layer's data starts.
-   */
-  private static long writePadded(WeightMap tiny, Path file) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode header = json.createObjectNode();
-    long offset = 0;
-    long layerData = -1;
-    TreeSet<String> names = new TreeSet<>(tiny.names());
-    for (String name : names) {
-      Tensor t = tiny.get(name);
-      int[] shape = name.equals(WORDS) ? new int[] {ROWS, HIDDEN} : t.shape();
-      long count = 1;
-      for (int d : shape) count *= d;
-      ObjectNode info = header.putObject(name);
-      info.put("dtype", "F32");
-      for (int d : shape) info.withArray("shape").add(d);
-      info.putArray("data_offsets").add(offset).add(offset + 4 * count);
-      if (layerData < 0 && name.startsWith("encoder.layer.")) layerData = offset;
-      offset += 4 * count;
-    }
-    byte[] h = json.writeValueAsBytes(header);
-    int padded = (h.length + 7) / 8 * 8;
-    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      buf.putLong(padded).put(h);
-      for (int i = h.length; i < padded; i++) buf.put((byte) ' ');
-      for (String name : names) {
-        for (float v : tiny.get(name).data()) put(ch, buf, v);
-        if (name.equals(WORDS)) {
-          for (long row = TINY_ROWS; row < ROWS; row++) {
-            for (int c = 0; c < HIDDEN; c++) put(ch, buf, pattern(row, c));
-          }
-        }
-      }
-      buf.flip();
-      while (buf.hasRemaining()) ch.write(buf);
-    }
-    return 8 + padded + layerData;
-  }
-
-  private static void put(FileChannel ch, ByteBuffer buf, float v) throws IOException {
-    if (!buf.hasRemaining()) {
-      buf.flip();
-      while (buf.hasRemaining()) ch.write(buf);
-      buf.clear();
-    }
-    buf.putFloat(v);
   }
 }
