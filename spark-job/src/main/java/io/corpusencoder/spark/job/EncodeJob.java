@@ -203,6 +203,7 @@ public final class EncodeJob {
         scala.reflect.ClassTag$.MODULE$.apply(EmbeddingModel.class));
     long broadcastEpochMillis = System.currentTimeMillis();
     double broadcastSeconds = (System.nanoTime() - tb) / 1e9;
+    long broadcastBytes = BroadcastBytes.of(bModel);
     PartitionEncoder.Settings settings = new PartitionEncoder.Settings(o.encodeSettings(),
         o.get("embedding-type").equals("vector"), o.getList("keep-columns").size());
     SliceWriter writer = new SliceWriter(spark, plan.partition(records).toJavaRDD(),
@@ -219,7 +220,7 @@ public final class EncodeJob {
 
     JobReport r = JobReport.build(new JobReport.Run(o, p, version, input, plan, ran, resume,
             new JobReport.Timings(encodeWriteSeconds, (System.nanoTime() - start) / 1e9,
-                broadcastSeconds, broadcastEpochMillis)),
+                broadcastSeconds, broadcastEpochMillis, broadcastBytes)),
         Map.of("version", spark.version(), "master", sc.master(),
             "default_parallelism", sc.defaultParallelism()));
     for (Object w : (List<?>) r.fields.get("warnings")) {

@@ -37,9 +37,12 @@ public final class JobReport {
   record Run(JobOptions options, EncodeJob.Prepared prepared, String version, InputCheck input,
       JobPlan plan, Map<Integer, SliceWriter.Written> ran, boolean resumed, Timings times) {}
 
-  /** Driver-side times: seconds, except the broadcast's creation time on the wall clock. */
+  /**
+   * Driver-side times (seconds, except the broadcast's creation time on the wall clock) and the
+   * broadcast's size as Spark stored it ({@link BroadcastBytes}).
+   */
   record Timings(double encodeWriteSeconds, double wallSeconds, double broadcastSeconds,
-      long broadcastEpochMillis) {}
+      long broadcastEpochMillis, long broadcastBytes) {}
 
   /** Every field of _report.json but rows_committed (README, Output, says what each means). */
   static JobReport build(Run run, Map<String, Object> spark) {
@@ -99,8 +102,8 @@ public final class JobReport {
     r.fields.put("tasks", tasks(taskStats));
     r.fields.put("executors", executors(taskStats));
     r.fields.put("skew", skew(taskStats));
-    r.fields.put("broadcast", broadcast(model, run.times().broadcastSeconds(),
-        run.times().broadcastEpochMillis(), taskStats));
+    r.fields.put("broadcast", broadcast(model, run.times().broadcastBytes(),
+        run.times().broadcastSeconds(), run.times().broadcastEpochMillis(), taskStats));
     List<String> notes = run.prepared().modelNotes();
     List<String> warnings = new ArrayList<>(notes);
     warnings.addAll(warnings(taskStats));
@@ -127,13 +130,14 @@ public final class JobReport {
   }
 
   /**
-   * The model's trip to the executors: its serialized size, and per executor how long after the
-   * broadcast was created its first task held the model (fetch and deserialization included).
+   * The model's trip to the executors: the bytes its broadcast ships ({@code serializedBytes}),
+   * and per executor how long after the broadcast was created its first task held the model
+   * (fetch and deserialization included).
    */
-  static Map<String, Object> broadcast(EmbeddingModel model, double createSeconds,
-      long createdEpochMillis, List<TaskStats> tasks) {
+  static Map<String, Object> broadcast(EmbeddingModel model, long serializedBytes,
+      double createSeconds, long createdEpochMillis, List<TaskStats> tasks) {
     Map<String, Object> b = new LinkedHashMap<>();
-    b.put("serialized_bytes", serializedSize(model));
+    b.put("serialized_bytes", serializedBytes);
     b.put("weights_sha256", model.encoder().weightsSha256());
     b.put("create_s", round(createSeconds));
     Map<String, Long> firstArrival = new java.util.TreeMap<>();
@@ -155,7 +159,10 @@ public final class JobReport {
     return b;
   }
 
-  /** Bytes of the model under Java serialization, what Spark's broadcast ships. */
+  /**
+   * Bytes of {@code value} under Java serialization (what Spark's broadcast ships, before
+   * spark.broadcast.compress), counted as they stream by: Tuner's model size before any broadcast.
+   */
   public static long serializedSize(java.io.Serializable value) {
     long[] n = {0};
     OutputStream counter = new OutputStream() {

@@ -412,6 +412,13 @@ class EncodeJobTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> broadcast = (Map<String, Object>) report.fields.get("broadcast");
     assertEquals(weights, broadcast.get("weights_sha256"));
+    // The size Spark stored for the broadcast's pieces (LZ4-compressed by default): near the
+    // model's Java serialization, counted here as it streams, and never above it by more than
+    // LZ4's framing (a count of one 8 MB piece, or of none, fails).
+    long javaSerialized = JobReport.serializedSize(model());
+    long shipped = ((Number) broadcast.get("serialized_bytes")).longValue();
+    assertTrue(shipped > 0.8 * javaSerialized && shipped < 1.01 * javaSerialized,
+        "broadcast pieces " + shipped + " bytes, Java serialization " + javaSerialized);
     String tokenizerJson = ModelCatalog.find("all-minilm-l6-v2").orElseThrow().tokenizerEntry();
     try (var tok = getClass().getClassLoader().getResourceAsStream(tokenizerJson)) {
       String expected = HexFormat.of().formatHex(

@@ -147,7 +147,7 @@ class JobReportTest {
         task(1, 1, 10, 1000, 1000, "JNIBLAS", "1", "1", 3000000000L, 1000003000, 500000000, 4, 10, SIMD),
         task(2, 1, 10, 1000, 1000, "JNIBLAS", "1", "0", 0, 1000009000, 500000000, 4, 10, SIMD));
     var model = SparkTestSupport.model();
-    var b = JobReport.broadcast(model, 0.5, 1000000000L, tasks);
+    var b = JobReport.broadcast(model, 91_000_123L, 0.5, 1000000000L, tasks);
     // Checked against values computed outside the code under test: README documents
     // weights_sha256 as the digest of the parameters (not of the file), so it is pinned here as
     // a hand-copied constant and must differ from the ONNX file's own sha256, recomputed below.
@@ -155,7 +155,7 @@ class JobReportTest {
     assertEquals(WEIGHTS_SHA256, b.get("weights_sha256"), "the parameters' digest");
     assertEquals(model.identity().weightsSha256(), b.get("weights_sha256"), "as the footer");
     assertNotEquals(fileSha256("all-minilm-l6-v2.onnx"), b.get("weights_sha256"));
-    assertTrue((Long) b.get("serialized_bytes") > 80_000_000L, "minilm's weights: " + b);
+    assertEquals(91_000_123L, b.get("serialized_bytes"), "the size Spark stored, as given");
     assertEquals(3.0, b.get("all_executors_hold_it_after_s"));
     @SuppressWarnings("unchecked")
     var executors = (List<java.util.Map<String, Object>>) b.get("executors");
