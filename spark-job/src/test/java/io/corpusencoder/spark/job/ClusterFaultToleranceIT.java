@@ -1,5 +1,10 @@
 package io.corpusencoder.spark.job;
 
+import static io.corpusencoder.spark.job.ClusterScripts.deleteTree;
+import static io.corpusencoder.spark.job.ClusterScripts.freePort;
+import static io.corpusencoder.spark.job.ClusterScripts.read;
+import static io.corpusencoder.spark.job.ClusterScripts.script;
+import static io.corpusencoder.spark.job.ClusterScripts.start;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corpusencoder.spark.job.ClusterScripts.Result;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,11 +41,9 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFaultToleranceIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path MODULE = Paths.get(System.getProperty("user.dir"));
-  static final Path ROOT = MODULE.getParent();
+  static final Path MODULE = ClusterScripts.MODULE;
   static final Path WORK = MODULE.resolve("target/it-cluster");
-  /** This line's Spark, as a SPARK_HOME (jars/ from the module's dependencies). */
-  static final Path SPARK_HOME = MODULE.resolve("target/spark-home");
+  static final Path SPARK_HOME = ClusterScripts.SPARK_HOME;
   static final Path DIR = WORK.resolve("cluster");
   static int port;
   static int webui;
@@ -55,7 +57,7 @@ class ClusterFaultToleranceIT {
     Result r = script(WORK.resolve("cluster-start.log"), 180, "scripts/cluster.sh", "start",
         "--dir", DIR.toString(), "--port", String.valueOf(port), "--webui-port",
         String.valueOf(webui), "--workers", "2", "--worker-cores", "1", "--worker-memory", "2g");
-    assertEquals(0, r.status, r.output);
+    assertEquals(0, r.status(), r.output());
   }
 
   @AfterAll
@@ -63,7 +65,7 @@ class ClusterFaultToleranceIT {
     // Always, also when a test failed: no daemon outlives the build.
     Result r = script(WORK.resolve("cluster-stop.log"), 120, "scripts/cluster.sh", "stop",
         "--dir", DIR.toString());
-    System.out.println(r.output);
+    System.out.println(r.output());
   }
 
   @Test
@@ -127,7 +129,7 @@ class ClusterFaultToleranceIT {
     localSubmit.addAll(List.of(job));
     localSubmit.set(localSubmit.indexOf(out.toString()), local.toString());
     localSubmit.set(localSubmit.indexOf("12"), "3"); // and other partitions
-    Process lp = start(WORK.resolve("local-job.log"), localSubmit, localHome);
+    Process lp = start(WORK.resolve("local-job.log"), localSubmit, localHome, Map.of());
     assertTrue(lp.waitFor(10, TimeUnit.MINUTES));
     String localLog = read(WORK.resolve("local-job.log"));
     assertEquals(0, lp.exitValue(), localLog);
@@ -186,72 +188,7 @@ class ClusterFaultToleranceIT {
   private static List<Long> executorPids() throws Exception {
     Result r = script(WORK.resolve("executors.log"), 30, "scripts/cluster.sh", "executors",
         "--dir", DIR.toString());
-    return r.output.lines().filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
-  }
-
-  record Result(int status, String output) {}
-
-  private static Result script(Path log, int seconds, String... cmd) throws Exception {
-    Process p = start(log, List.of(cmd));
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return new Result(-1, read(log) + "\n(timed out after " + seconds + " s)");
-    }
-    return new Result(p.exitValue(), read(log));
-  }
-
-  private static Process start(Path log, List<String> cmd) throws IOException {
-    return start(log, cmd, SPARK_HOME);
-  }
-
-  private static Process start(Path log, List<String> cmd, Path sparkHome) throws IOException {
-    List<String> full = new ArrayList<>(cmd);
-    full.set(0, ROOT.resolve(cmd.get(0)).toString());
-    ProcessBuilder pb = new ProcessBuilder(full).directory(ROOT.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("CORPUS_ENCODER_NO_BUILD", "1"); // the build is running this test
-    pb.environment().put("ENCODER_DRIVER_MEMORY", "2g");
-    pb.environment().put("SPARK_HOME", sparkHome.toString());
-    pb.environment().remove("SPARK_SCALA_VERSION"); // the scripts set the line's own
-    return pb.start();
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      return "(no " + p + ")";
-    }
-  }
-
-  /** A port such that it and the next {@code count - 1} are free on loopback. */
-  private static int freePort(int count) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base;
-      try (ServerSocket s = new ServerSocket(0)) {
-        base = s.getLocalPort();
-      }
-      if (base + count > 65535) continue;
-      boolean ok = true;
-      for (int i = 1; i < count && ok; i++) {
-        try (ServerSocket s = new ServerSocket(base + i)) {
-          ok = true;
-        } catch (IOException e) {
-          ok = false;
-        }
-      }
-      if (ok) return base;
-    }
-    throw new IOException("no free ports");
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.delete(f);
-      }
-    }
+    return r.output().lines().filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
   }
 
   /** Slice manifests written so far (none while the output folder does not exist yet). */
