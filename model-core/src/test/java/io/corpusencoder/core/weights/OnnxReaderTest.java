@@ -259,6 +259,24 @@ class OnnxReaderTest {
         + "model.safetensors) instead", e.getMessage());
   }
 
+  /**
+   * A real GTE export (models/onnx-gte-refused/model.onnx: Alibaba-NLP's own NewModel, one layer,
+   * 64-token vocabulary, 128 positions, seeded weights, torch.onnx TorchScript exporter at opset
+   * 18, made by make_gte_onnx_refusal_fixture.py): it has no Cos node (the trace stores the rotary
+   * tables as constants); refused naming its first Split node and the family.
+   */
+  @Test
+  void refusesAGteExportNamingItsFirstUnmappedNode() throws Exception {
+    var url = getClass().getClassLoader().getResource("models/onnx-gte-refused/model.onnx");
+    java.nio.file.Path file = java.nio.file.Path.of(url.toURI());
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(file));
+    assertEquals(file + ": node /encoder/layer.0/attention/Split has op Split: the graph is a GTE "
+        + "NewModel export (initializer encoder.layer.0.attention.qkv_proj.bias), which this "
+        + "importer does not map (its rotary tables are constants in the graph, its fused "
+        + "qkv_proj and up_gate_proj outputs are split); load the model's Hugging Face directory "
+        + "(config.json + model.safetensors) instead", e.getMessage());
+  }
+
   @Test
   void rejectsTruncatedFiles() throws Exception {
     byte[] onnx = graph(5, floatTensor("embeddings.word_embeddings.weight", 10, 4));
