@@ -17,11 +17,13 @@ The ONNX files carry the same float32 weights as model.safetensors; the Java tes
 (OnnxFamilyParityTest) checks the ONNX-loaded model against the same reference.jsonl.gz.
 
 modernbert-sdpa-small is ModernBERT as torch.onnx exports it with transformers' default attention
-("sdpa": scaled_dot_product_attention decomposed into (q·√s)·(kᵀ·√s)): modernbert-tiny's
-config.json with a 64-token vocabulary (so the file stays ~0.6 MB), seeded random weights
-(torch.manual_seed(0), norm weights drawn in [0.5, 1.5] so that no two initializers are equal
-and merged by the exporter, Wqkv scaled by 8 so that attention is far from uniform), written to models/modernbert-sdpa-small/model.onnx alone; the Java
-test (ModernBertSdpaExportTest) checks the model read from it against ONNX Runtime on the file.
+("sdpa": scaled_dot_product_attention decomposed into (q·√s)·(kᵀ·√s)), inside a wrapper module
+(names "model."-prefixed as ModernBertForMaskedLM's): modernbert-tiny's config.json with a
+64-token vocabulary (so the file stays ~0.6 MB), seeded random weights (torch.manual_seed(0),
+Wqkv scaled by 8 so that attention is far from uniform; the norms keep their initial ones, so the
+exporter keeps one copy and gives the others as Identity nodes), written to
+models/modernbert-sdpa-small/model.onnx alone; the Java test (ModernBertSdpaExportTest) checks
+the model read from it against ONNX Runtime on the file.
 
 Needs torch 2.8.0 and transformers 4.55.4 (requirements.txt).
 
@@ -46,11 +48,22 @@ def export_modernbert_sdpa_small(models):
     model = AutoModel.from_config(config, attn_implementation="sdpa")
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if "norm" in name:
-                p.uniform_(0.5, 1.5)
-            elif "Wqkv" in name:
+            if "Wqkv" in name:
                 p.mul_(8.0)  # scores far from uniform, so rotary and window shape the output
-    return export_onnx(model.eval(), os.path.join(models, "modernbert-sdpa-small"))
+    return export_onnx(Wrapped(model.eval()), os.path.join(models, "modernbert-sdpa-small"))
+
+
+class Wrapped(torch.nn.Module):
+    """The model as attribute `model`: every name "model."-prefixed, scopes under /model, as in
+    ModernBertForMaskedLM and in exports of a wrapper module."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.config = model.config
+
+    def forward(self, input_ids, attention_mask):
+        return self.model(input_ids=input_ids, attention_mask=attention_mask)
 
 
 def main():

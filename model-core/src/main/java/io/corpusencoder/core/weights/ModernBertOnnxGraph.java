@@ -39,14 +39,15 @@ import java.util.regex.Pattern;
  * Each layer's rotary base is read back from its frequency constant (1 / base^(2i/d): the integer
  * base that reproduces every entry to 1e-6), global layers must be every n-th from 0, and every
  * named initializer must be one the walk used. Anything else is refused naming the node and what
- * was expected.
+ * was expected. Names may all carry ModernBertForMaskedLM's "model." prefix (scopes under /model),
+ * as a wrapper module's export has them; the weights are returned without it.
  */
 final class ModernBertOnnxGraph {
   static final String TOKEN_EMBEDDINGS = "embeddings.tok_embeddings.weight";
   /** Ops ModernBERT's graph adds to the BERT family's: rotary cos/sin, the QKV split, the window. */
   private static final Set<String> OPS = Set.of("Cos", "Sin", "Split", "LessOrEqual");
-  private static final Pattern WEIGHT_SCOPE =
-      Pattern.compile("^/layers\\.(\\d+)/(attn/Wqkv|attn/Wo|mlp/Wi|mlp/Wo)/MatMul$");
+  /** The prefix of ModernBertForMaskedLM's (and wrapped models') names: "model.", scope /model. */
+  private static final String PREFIX = "model.";
   /**
    * max_position_embeddings of every published ModernBERT (base and large): the graph has no
    * position table and computes any length, so nothing in it gives this limit; a config.json
@@ -67,6 +68,9 @@ final class ModernBertOnnxGraph {
 
   private final OnnxReader g;
   private final String src;
+  /** "" for a ModernBertModel export, "model." when every name carries that prefix. */
+  private final String prefix;
+  private final Pattern weightScope;
   private final WeightMap weights;
   private final Map<String, Node> weightNodes = new HashMap<>();
   private final Set<String> usedInitializers = new HashSet<>();
@@ -80,6 +84,15 @@ final class ModernBertOnnxGraph {
     this.g = graph;
     this.src = graph.source;
     this.weights = new WeightMap(graph.source);
+    this.prefix = graph.initializers.containsKey(TOKEN_EMBEDDINGS) ? "" : PREFIX;
+    this.weightScope = Pattern.compile("^" + (prefix.isEmpty() ? "" : "/model")
+        + "/layers\\.(\\d+)/(attn/Wqkv|attn/Wo|mlp/Wi|mlp/Wo)/MatMul$");
+  }
+
+  /** Whether the graph has ModernBERT's token embeddings, bare or "model."-prefixed. */
+  static boolean isModernBert(Map<String, RawTensor> initializers) {
+    return initializers.containsKey(TOKEN_EMBEDDINGS)
+        || initializers.containsKey(PREFIX + TOKEN_EMBEDDINGS);
   }
 
   Imported read() {
@@ -91,13 +104,14 @@ final class ModernBertOnnxGraph {
       }
     }
     for (RawTensor t : g.initializers.values()) {
-      if (OnnxReader.isHfName(t.name()) && OnnxReader.isFloat(t)) {
-        weights.put(new Tensor(t.name(), g.intDims(t), g.toFloats(t)));
+      if (OnnxReader.isHfName(t.name()) && OnnxReader.isFloat(t)
+          && t.name().startsWith(prefix)) {
+        weights.put(new Tensor(t.name().substring(prefix.length()), g.intDims(t), g.toFloats(t)));
       }
     }
     TreeMap<Integer, Set<String>> layers = new TreeMap<>();
     for (Node n : g.nodes) {
-      if (n.op().equals("MatMul") && g.initializers.containsKey(n.inputs().get(1))) {
+      if (n.op().equals("MatMul") && initializer(n.inputs().get(1)) != null) {
         mapWeight(n, layers);
       }
     }
@@ -115,17 +129,18 @@ final class ModernBertOnnxGraph {
     Tensor tok = weights.get(TOKEN_EMBEDDINGS);
     int vocab = tok.shape()[0];
     hidden = tok.shape()[1];
-    usedInitializers.add(TOKEN_EMBEDDINGS);
+    usedInitializers.add(prefix + TOKEN_EMBEDDINGS);
     int ff = weights.get(weightName(0, "mlp.Wo")).shape()[1];
 
     Node gather = null;
     for (Node n : g.nodes) {
-      if (n.op().equals("Gather") && n.inputs().equals(List.of(TOKEN_EMBEDDINGS, "input_ids"))) {
+      if (n.op().equals("Gather")
+          && n.inputs().equals(List.of(prefix + TOKEN_EMBEDDINGS, "input_ids"))) {
         gather = n;
       }
     }
     if (gather == null) {
-      throw new ModelFormatException(src + ": no Gather node reads " + TOKEN_EMBEDDINGS
+      throw new ModelFormatException(src + ": no Gather node reads " + prefix + TOKEN_EMBEDDINGS
           + " at input_ids; expected ModernBERT's token embeddings");
     }
     String x = norm(gather.outputs().get(0), "embeddings.norm.weight");
@@ -181,12 +196,13 @@ final class ModernBertOnnxGraph {
 
   /** A weight product named by its scope path, stored [in, out], taken as HF's [out, in]. */
   private void mapWeight(Node n, TreeMap<Integer, Set<String>> layers) {
-    RawTensor t = g.initializers.get(n.inputs().get(1));
-    Matcher m = WEIGHT_SCOPE.matcher(n.name());
+    RawTensor t = initializer(n.inputs().get(1));
+    Matcher m = weightScope.matcher(n.name());
     if (!m.matches()) {
       throw new ModelFormatException(src + ": node " + n.name() + " multiplies by initializer "
-          + t.name() + "; expected only /layers.N/{attn/Wqkv,attn/Wo,mlp/Wi,mlp/Wo}/MatMul "
-          + "(ModernBertModel's weight products)");
+          + t.name() + "; expected only " + (prefix.isEmpty() ? "" : "/model")
+          + "/layers.N/{attn/Wqkv,attn/Wo,mlp/Wi,mlp/Wo}/MatMul (ModernBertModel's weight "
+          + "products)");
     }
     if (t.dims().length != 2 || !OnnxReader.isFloat(t)) {
       throw new ModelFormatException(src + ": node " + n.name() + " multiplies by " + t.name()
@@ -209,7 +225,8 @@ final class ModernBertOnnxGraph {
    * initializer {@code weight}; its bias must be a constant of zeros and its epsilon the graph's
    * one epsilon.
    */
-  private String norm(String input, String weight) {
+  private String norm(String input, String bareWeight) {
+    String weight = prefix + bareWeight;
     Node ln = null;
     for (Node c : g.consumers.getOrDefault(input, List.of())) {
       if (c.op().equals("LayerNormalization") && c.inputs().get(1).equals(weight)) ln = c;
@@ -231,13 +248,16 @@ final class ModernBertOnnxGraph {
       }
       usedInitializers.add(bias);
     }
+    RawTensor scale = initializer(weight);
+    require(scale != null && OnnxReader.isFloat(scale), ln, "its scale " + weight
+        + " an initializer (or an Identity of one)");
+    weights.put(new Tensor(bareWeight, g.intDims(scale), g.toFloats(scale)));
     float e = ln.attrs().get("epsilon") instanceof Float f ? f : 1e-5f;
     if (eps != null && e != eps) {
       throw new ModelFormatException(src + ": node " + ln.name() + " has epsilon " + e
           + " but the first norm has " + eps + "; expected one norm_eps");
     }
     eps = e;
-    usedInitializers.add(weight);
     return ln.outputs().get(0);
   }
 
@@ -715,6 +735,19 @@ final class ModernBertOnnxGraph {
       value = p.inputs().get(0);
     }
     return value;
+  }
+
+  /**
+   * The initializer {@code value} names, directly or through an Identity: torch.onnx keeps one
+   * copy of equal initializers (e.g. norms still at their initial ones) and gives the others as
+   * Identity nodes of it. Marks it used; null if {@code value} is neither.
+   */
+  private RawTensor initializer(String value) {
+    Node p = g.producers.get(value);
+    String name = p != null && p.op().equals("Identity") ? p.inputs().get(0) : value;
+    RawTensor t = g.initializers.get(name);
+    if (t != null) usedInitializers.add(name);
+    return t;
   }
 
   private static String other(Node binary, String one) {

@@ -313,7 +313,7 @@ public final class OnnxReader {
   private Imported build() {
     for (Node n : nodes) {
       if (!ROTARY_OPS.contains(n.op())) continue;
-      if (initializers.containsKey(ModernBertOnnxGraph.TOKEN_EMBEDDINGS)) {
+      if (ModernBertOnnxGraph.isModernBert(initializers)) {
         return new ModernBertOnnxGraph(this).read();
       }
       String what = initializers.containsKey(NOMIC_EMBEDDINGS_NORM)

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ModernBERT exported with transformers' default attention ("sdpa": torch.onnx decomposes
- * scaled_dot_product_attention into (q·√s)·(kᵀ·√s), s = 1/√d computed from q's shape):
+ * scaled_dot_product_attention into (q·√s)·(kᵀ·√s), s = 1/√d computed from q's shape), inside a
+ * wrapper module (every name "model."-prefixed, as ModernBertForMaskedLM's) and with its norms at
+ * their initial ones (the exporter keeps one copy, the others are Identity nodes of it):
  * models/modernbert-sdpa-small/model.onnx (make_family_onnx_fixtures.py: modernbert-tiny's config
  * with a 64-token vocabulary, seeded weights). Read by following the graph, the model matches ONNX
  * Runtime running the same file within 1e-4 on sequences short of and far past the 128-token
@@ -34,6 +36,7 @@ class ModernBertSdpaExportTest {
     assertEquals(4, c.numLayers());
     assertEquals(4, c.numHeads());
     assertEquals(96, c.intermediateSize());
+    assertTrue(imp.weights().contains("layers.3.mlp_norm.weight"), "names without the prefix");
     assertEquals(new EncoderConfig.Rotary(3, 160000.0, 128, 10000.0), c.rotary());
     Encoder encoder = Family.encoder(c, imp.weights());
     Random random = new Random(7);
