@@ -97,6 +97,19 @@ public final class Ops {
     }
   }
 
+  /**
+   * Rotary position embedding, rotate-half form, on one head of 2·half columns at x[off]:
+   * (x1, x2) → (x1·c − x2·s, x2·c + x1·s) with c, s = cos[tOff, tOff+half), sin[...].
+   */
+  public static void rotateHalfInPlace(float[] x, int off, int half, float[] cos, float[] sin,
+      int tOff) {
+    if (SIMD) {
+      VectorKernels.rotateHalf(x, off, half, cos, sin, tOff);
+    } else {
+      ScalarKernels.rotateHalf(x, off, half, cos, sin, tOff);
+    }
+  }
+
   /** Exact-form GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as torch's default and HF "gelu". */
   public static void geluInPlace(float[] x, int n) {
     if (SIMD) {

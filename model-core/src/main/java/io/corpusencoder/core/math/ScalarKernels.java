@@ -47,6 +47,20 @@ final class ScalarKernels {
     for (int i = 0; i < n; i++) x[off + i] = (x[off + i] - mean) * inv * gamma[i] + beta[i];
   }
 
+  /**
+   * x[off, off+half) and x[off+half, off+2·half) as (x1, x2) → (x1·c − x2·s, x2·c + x1·s), with
+   * c and s from c/s[tOff, tOff+half): (q · cos) + (rotate_half(q) · sin), each product rounded,
+   * as torch.
+   */
+  static void rotateHalf(float[] x, int off, int half, float[] c, float[] s, int tOff) {
+    for (int i = 0; i < half; i++) {
+      float x1 = x[off + i];
+      float x2 = x[off + half + i];
+      x[off + i] = x1 * c[tOff + i] + -x2 * s[tOff + i];
+      x[off + half + i] = x2 * c[tOff + i] + x1 * s[tOff + i];
+    }
+  }
+
   /** x[off, off+n) += y[yOff, yOff+n). */
   static void add(float[] x, int off, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) x[off + i] += y[yOff + i];

@@ -186,6 +186,28 @@ final class VectorKernels {
     for (; i < n; i++) x[off + i] = (x[off + i] - mean) * inv * gamma[i] + beta[i];
   }
 
+  /**
+   * Rotate-half rotary step on one head, as ScalarKernels.rotateHalf: lanes run the same
+   * products and sum (Java never fuses a multiply-add), so the bits are the scalar loop's.
+   */
+  static void rotateHalf(float[] x, int off, int half, float[] c, float[] s, int tOff) {
+    int i = 0;
+    for (int bound = S.loopBound(half); i < bound; i += S.length()) {
+      FloatVector x1 = FloatVector.fromArray(S, x, off + i);
+      FloatVector x2 = FloatVector.fromArray(S, x, off + half + i);
+      FloatVector ci = FloatVector.fromArray(S, c, tOff + i);
+      FloatVector si = FloatVector.fromArray(S, s, tOff + i);
+      x1.mul(ci).add(x2.neg().mul(si)).intoArray(x, off + i);
+      x2.mul(ci).add(x1.mul(si)).intoArray(x, off + half + i);
+    }
+    for (; i < half; i++) {
+      float x1 = x[off + i];
+      float x2 = x[off + half + i];
+      x[off + i] = x1 * c[tOff + i] + -x2 * s[tOff + i];
+      x[off + half + i] = x2 * c[tOff + i] + x1 * s[tOff + i];
+    }
+  }
+
   /** x[off, off+n) += y[yOff, yOff+n). */
   static void add(float[] x, int off, float[] y, int yOff, int n) {
     int i = 0;

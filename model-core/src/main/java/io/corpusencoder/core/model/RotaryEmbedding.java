@@ -1,6 +1,7 @@
 package io.corpusencoder.core.model;
 
 import io.corpusencoder.core.config.EncoderConfig.DynamicNtk;
+import io.corpusencoder.core.math.Ops;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +27,8 @@ public final class RotaryEmbedding implements Serializable {
   private final double base;
   private final DynamicNtk dynamicNtk; // null: one base at every length
   private final float[] invFreq; // [d/2]
-  private transient float[] cos; // [positions, d/2], grown on demand
-  private transient float[] sin;
+  // {cos, sin} [positions, d/2], grown on demand; read without the lock (replaced whole)
+  private transient volatile float[][] unscaled;
   private transient Map<Integer, float[][]> scaled; // length past the trained one -> {cos, sin}
 
   public RotaryEmbedding(int headSize, double base) {
@@ -108,7 +109,15 @@ public final class RotaryEmbedding implements Serializable {
   }
 
   /** Table rows for positions [0, len) of a sequence of len tokens: {cos, sin}. */
-  private synchronized float[][] tables(int len) {
+  private float[][] tables(int len) {
+    if (!scales(len)) {
+      float[][] t = unscaled;
+      if (t != null && t[0].length >= len * (headSize / 2)) return t;
+    }
+    return tablesLocked(len);
+  }
+
+  private synchronized float[][] tablesLocked(int len) {
     if (scales(len)) {
       if (scaled == null) {
         scaled = new LinkedHashMap<>(16, 0.75f, true) {
@@ -121,12 +130,12 @@ public final class RotaryEmbedding implements Serializable {
       return scaled.computeIfAbsent(len, n -> table(inverseFrequencies(headSize, base(n)), n));
     }
     int half = headSize / 2;
-    if (cos == null || cos.length < len * half) {
-      float[][] t = table(invFreq, Math.max(len, cos == null ? 0 : 2 * cos.length / half));
-      cos = t[0];
-      sin = t[1];
+    float[][] t = unscaled;
+    if (t == null || t[0].length < len * half) {
+      t = table(invFreq, Math.max(len, t == null ? 0 : 2 * t[0].length / half));
+      unscaled = t;
     }
-    return new float[][] {cos, sin};
+    return t;
   }
 
   /** Rows for positions [0, n): angle = p·θ_i rounded to fp32, then cos and sin. */
@@ -155,16 +164,7 @@ public final class RotaryEmbedding implements Serializable {
     int half = headSize / 2;
     for (int p = 0; p < len; p++) {
       for (int off : offsets) {
-        int o = p * ld + off;
-        for (int i = 0; i < half; i++) {
-          float x1 = x[o + i];
-          float x2 = x[o + half + i];
-          float ci = c[p * half + i];
-          float si = s[p * half + i];
-          // (q · cos) + (rotate_half(q) · sin), each product rounded, as torch
-          x[o + i] = x1 * ci + -x2 * si;
-          x[o + half + i] = x2 * ci + x1 * si;
-        }
+        Ops.rotateHalfInPlace(x, p * ld + off, half, c, s, p * half);
       }
     }
   }

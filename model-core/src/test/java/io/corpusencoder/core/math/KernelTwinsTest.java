@@ -143,6 +143,22 @@ class KernelTwinsTest {
     });
   }
 
+  /** n covers one head of 2·(n/2) columns; cos and sin take an odd table offset. */
+  @Test
+  @EnabledIf("vectorApi")
+  void rotateHalf() {
+    float[] c = operand("rotateHalf.cos", 1f);
+    float[] s = operand("rotateHalf.sin", 1f);
+    check("rotateHalf", 10f, (simd, x, off, n) -> {
+      if (simd) {
+        VectorKernels.rotateHalf(x, off, n / 2, c, s, 7);
+      } else {
+        ScalarKernels.rotateHalf(x, off, n / 2, c, s, 7);
+      }
+      return 0f;
+    });
+  }
+
   @Test
   @EnabledIf("vectorApi")
   void normalize() {
