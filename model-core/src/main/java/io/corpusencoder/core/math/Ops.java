@@ -110,6 +110,20 @@ public final class Ops {
     }
   }
 
+  /**
+   * GeGLU in place, x [rows, 2·n] -> x [rows, n]: GELU(gate) · up per row, gate the first half;
+   * the same bits as GELU on a copy of the gate then the product.
+   */
+  public static void geluGateInPlace(float[] x, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+      if (SIMD) {
+        VectorKernels.geluGate(x, 2 * n * r, n, n * r);
+      } else {
+        ScalarKernels.geluGate(x, 2 * n * r, n, n * r);
+      }
+    }
+  }
+
   /** Exact-form GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as torch's default and HF "gelu". */
   public static void geluInPlace(float[] x, int n) {
     if (SIMD) {

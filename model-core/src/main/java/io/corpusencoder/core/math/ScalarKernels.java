@@ -19,6 +19,14 @@ final class ScalarKernels {
     for (int i = 0; i < n; i++) x[off + i] = FastMath.gelu(x[off + i] + bias[i]);
   }
 
+  /**
+   * x[out, out+n) = GELU(x[in, in+n)) · x[in+n, in+2n): GeGLU of one row (gate first); out is
+   * in or at least n below it, so each element is read before it is written.
+   */
+  static void geluGate(float[] x, int in, int n, int out) {
+    for (int i = 0; i < n; i++) x[out + i] = FastMath.gelu(x[in + i]) * x[in + n + i];
+  }
+
   /** x[off, off+n) = (x + bias[0, n)) + residual[off, off+n). */
   static void add2(float[] x, int off, float[] bias, float[] residual, int n) {
     for (int i = 0; i < n; i++) x[off + i] = (x[off + i] + bias[i]) + residual[off + i];

@@ -131,6 +131,16 @@ final class VectorKernels {
     for (; i < n; i++) x[off + i] = FastMath.gelu(x[off + i] + bias[i]);
   }
 
+  /** GeGLU of one row, as ScalarKernels.geluGate. */
+  static void geluGate(float[] x, int in, int n, int out) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      gelu(FloatVector.fromArray(S, x, in + i)).mul(FloatVector.fromArray(S, x, in + n + i))
+          .intoArray(x, out + i);
+    }
+    for (; i < n; i++) x[out + i] = FastMath.gelu(x[in + i]) * x[in + n + i];
+  }
+
   /** x[off, off+n) = (x + bias[0, n)) + residual[off, off+n). */
   static void add2(float[] x, int off, float[] bias, float[] residual, int n) {
     int i = 0;

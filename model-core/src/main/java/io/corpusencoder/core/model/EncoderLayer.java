@@ -121,6 +121,10 @@ public record EncoderLayer(
    * move down only, so no row is overwritten before it is read).
    */
   private void glu(float[] x, int rows, int n) {
+    if (activation == Activation.GELU) {
+      Ops.geluGateInPlace(x, rows, n);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int in = 2 * n * r;
       System.arraycopy(x, in, x, n * r, n);

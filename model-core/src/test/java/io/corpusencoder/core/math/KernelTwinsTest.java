@@ -143,6 +143,20 @@ class KernelTwinsTest {
     });
   }
 
+  /** n covers one row of gate and up (n/2 each), written over the gate as the model does. */
+  @Test
+  @EnabledIf("vectorApi")
+  void geluGate() {
+    check("geluGate", 3f, (simd, x, off, n) -> {
+      if (simd) {
+        VectorKernels.geluGate(x, off, n / 2, off);
+      } else {
+        ScalarKernels.geluGate(x, off, n / 2, off);
+      }
+      return 0f;
+    });
+  }
+
   /** n covers one head of 2·(n/2) columns; cos and sin take an odd table offset. */
   @Test
   @EnabledIf("vectorApi")
