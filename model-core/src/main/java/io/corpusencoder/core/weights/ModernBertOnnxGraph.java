@@ -5,10 +5,8 @@ import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.weights.OnnxReader.Imported;
 import io.corpusencoder.core.weights.OnnxReader.Node;
 import io.corpusencoder.core.weights.OnnxReader.RawTensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +40,7 @@ import java.util.regex.Pattern;
  * was expected. Names may all carry ModernBertForMaskedLM's "model." prefix (scopes under /model),
  * as a wrapper module's export has them; the weights are returned without it.
  */
-final class ModernBertOnnxGraph {
+final class ModernBertOnnxGraph extends FamilyOnnxGraph {
   static final String TOKEN_EMBEDDINGS = "embeddings.tok_embeddings.weight";
   /** Ops ModernBERT's graph adds to the BERT family's: rotary cos/sin, the QKV split, the window. */
   private static final Set<String> OPS = Set.of("Cos", "Sin", "Split", "LessOrEqual");
@@ -66,14 +64,11 @@ final class ModernBertOnnxGraph {
   /** A rotated query or key: the value and the Cos node (with its frequencies) it used. */
   private record Rotated(String value, Node cos, float[] invFreq) {}
 
-  private final OnnxReader g;
-  private final String src;
   /** "" for a ModernBertModel export, "model." when every name carries that prefix. */
   private final String prefix;
   private final Pattern weightScope;
   private final WeightMap weights;
   private final Map<String, Node> weightNodes = new HashMap<>();
-  private final Set<String> usedInitializers = new HashSet<>();
   private Float eps;
   private int hidden;
   private int heads;
@@ -81,8 +76,7 @@ final class ModernBertOnnxGraph {
   private String paddingMask;
 
   ModernBertOnnxGraph(OnnxReader graph) {
-    this.g = graph;
-    this.src = graph.source;
+    super(graph, "ModernBERT");
     this.weights = new WeightMap(graph.source);
     this.prefix = graph.initializers.containsKey(TOKEN_EMBEDDINGS) ? "" : PREFIX;
     this.weightScope = Pattern.compile("^" + (prefix.isEmpty() ? "" : "/model")
@@ -686,86 +680,5 @@ final class ModernBertOnnxGraph {
       }
     }
     return base;
-  }
-
-  // ---- small graph helpers ----
-
-  private void require(boolean ok, Node n, String expected) {
-    if (!ok) {
-      throw new ModelFormatException(src + ": node " + (n == null ? "(graph input)"
-          : n.name() + " (" + n.op() + ")") + " does not match ModernBERT's export: expected "
-          + expected);
-    }
-  }
-
-  /** A Slice of the last axis (-1 or {@code lastAxis}) with step 1 if a step is given. */
-  private void requireLastAxisSlice(Node slice, long lastAxis) {
-    long[] axes = slice.inputs().size() > 3 ? g.constantLongs(slice.inputs().get(3)) : null;
-    require(axes != null && axes.length == 1 && (axes[0] == lastAxis || axes[0] == -1), slice,
-        "a slice of the last axis");
-    if (slice.inputs().size() > 4) {
-      require(Arrays.equals(g.constantLongs(slice.inputs().get(4)), new long[] {1}), slice,
-          "step 1");
-    }
-  }
-
-  private void requirePerm(Node transpose, long... perm) {
-    Object p = transpose.attrs().get("perm");
-    long[] got = p instanceof List<?> list
-        ? list.stream().mapToLong(o -> ((Number) o).longValue()).toArray() : null;
-    require(Arrays.equals(got, perm), transpose, "perm " + Arrays.toString(perm));
-  }
-
-  /** The one consumer of {@code value} (of op {@code op} unless null). */
-  private Node onlyConsumer(String value, String op, Node from) {
-    List<Node> cs = new ArrayList<>();
-    for (Node c : g.consumers.getOrDefault(value, List.of())) {
-      if (op == null || c.op().equals(op)) cs.add(c);
-    }
-    require(cs.size() == 1, from, "one " + (op == null ? "node" : op) + " reading " + value
-        + ", found " + cs.stream().map(Node::name).toList());
-    return cs.get(0);
-  }
-
-  /** The value behind {@code value} once nodes of the given value-preserving ops are skipped. */
-  private String through(String value, String... ops) {
-    List<String> skip = List.of(ops);
-    for (Node p = g.producers.get(value); p != null && skip.contains(p.op());
-        p = g.producers.get(value)) {
-      value = p.inputs().get(0);
-    }
-    return value;
-  }
-
-  /**
-   * The initializer {@code value} names, directly or through an Identity: torch.onnx keeps one
-   * copy of equal initializers (e.g. norms still at their initial ones) and gives the others as
-   * Identity nodes of it. Marks it used; null if {@code value} is neither.
-   */
-  private RawTensor initializer(String value) {
-    Node p = g.producers.get(value);
-    String name = p != null && p.op().equals("Identity") ? p.inputs().get(0) : value;
-    RawTensor t = g.initializers.get(name);
-    if (t != null) usedInitializers.add(name);
-    return t;
-  }
-
-  private static String other(Node binary, String one) {
-    return binary.inputs().get(0).equals(one) ? binary.inputs().get(1) : binary.inputs().get(0);
-  }
-
-  private static long attrLong(Node n, String name, long dflt) {
-    return n.attrs().get(name) instanceof Long v ? v : dflt;
-  }
-
-  private Long scalarLong(String value) {
-    RawTensor c = g.constant(value);
-    return c != null && c.count() == 1 ? g.toLongs(c)[0] : null;
-  }
-
-  private float scalarFloat(Node user, String value) {
-    RawTensor c = g.constant(value);
-    require(c != null && c.count() == 1, user, "a scalar constant " + value);
-    return g.toFloats(c)[0];
   }
 }
