@@ -212,7 +212,7 @@ public final class Encoder implements Serializable {
     ws.ensure(rows, maxLen, d, ffnWidth());
     Arrays.fill(ws.context, 0, rows * d, 0f); // attention writes token rows only
     embed(ids, typeIds, layout, ws.hidden);
-    boolean shortcut = firstTokenOnly && !config.preLayerNorm();
+    boolean shortcut = firstTokenLastLayer(firstTokenOnly);
     int full = shortcut ? layers.length - 1 : layers.length;
     for (int l = 0; l < full; l++) layers[l].forward(ws, layout, keyMask);
     if (finalNorm != null) finalNorm.forwardInPlace(ws.hidden, rows);
@@ -243,6 +243,28 @@ public final class Encoder implements Serializable {
       return new HiddenStates(ws.hidden, starts, ones, d);
     }
     return new HiddenStates(ws.hidden, layout.seqStarts(), layout.seqLens(), d);
+  }
+
+  /**
+   * Multiply-adds of the layers' matrix products as {@link #forward} runs them for one sequence of
+   * {@code len} tokens with the same {@code firstTokenOnly} (for the bench's FLOP count: 2 FLOPs
+   * each). Counted per layer: Q, K, V and output projections, the feed-forward's products (a GLU's
+   * intermediate one twice as wide), QKᵀ and P·V over the keys each query block reads (a local
+   * layer's band only), all rows or, in a [CLS]-only last layer, the first token's. Not counted:
+   * embeddings, norms, activations, softmax, rotary, and a batch layout's padding rows.
+   */
+  public long multiplyAdds(int len, boolean firstTokenOnly) {
+    boolean shortcut = firstTokenLastLayer(firstTokenOnly);
+    long total = 0;
+    for (int l = 0; l < layers.length; l++) {
+      total += layers[l].multiplyAdds(len, shortcut && l == layers.length - 1);
+    }
+    return total;
+  }
+
+  /** Whether forward runs the last layer for the first tokens only (post-LayerNorm encoders). */
+  private boolean firstTokenLastLayer(boolean firstTokenOnly) {
+    return firstTokenOnly && !config.preLayerNorm();
   }
 
   /** Widest intermediate product of the layers (twice intermediate_size for a GLU). */

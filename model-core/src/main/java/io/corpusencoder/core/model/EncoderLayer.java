@@ -100,6 +100,20 @@ public record EncoderLayer(
   }
 
   /**
+   * Multiply-adds of this layer's matrix products for one sequence of {@code len} tokens, all of
+   * its rows or ({@code firstTokenOnly}, as {@link #forwardFirstTokens}) the first token's only:
+   * attention (see SelfAttention.multiplyAdds), its output projection, and the feed-forward's two
+   * products, the intermediate one as wide as it is (2·intermediate_size for a GLU, so a gated
+   * feed-forward counts 3·hidden·intermediate per row, a plain one 2·hidden·intermediate).
+   */
+  long multiplyAdds(int len, boolean firstTokenOnly) {
+    long rows = firstTokenOnly ? 1 : len;
+    return attention.multiplyAdds(len, (int) rows)
+        + rows * ((long) attentionOutput.in() * attentionOutput.out()
+            + (long) intermediate.in() * intermediate.out() + (long) output.in() * output.out());
+  }
+
+  /**
    * ffn = activation(x · W_intermediateᵀ + bias) [rows, output.in()], gated or not; for a plain
    * GELU the bias is fused into it.
    */

@@ -70,6 +70,24 @@ public record SelfAttention(Dense qkv /* [3·hidden, hidden] */, int numHeads, i
     }
   }
 
+  /**
+   * Multiply-adds of {@link #forward} for one sequence of {@code len} tokens whose first
+   * {@code queries} rows are wanted (len, or 1 for [CLS] only): the fused Q, K, V product over
+   * every token, then per query block QKᵀ and P·V over the keys {@link #attend} reads (every key,
+   * or a local layer's band: the block's rows by the band's keys, the window's masked corners
+   * included, as they are computed). Rotary, bias, mask and softmax are not counted.
+   */
+  long multiplyAdds(int len, int queries) {
+    long total = (long) len * qkv.in() * qkv.out();
+    for (int q0 = 0; q0 < queries; q0 += Workspace.QUERY_BLOCK) {
+      int q1 = Math.min(len, q0 + Workspace.QUERY_BLOCK);
+      int k0 = positionBias == null ? 0 : positionBias.firstKey(q0);
+      int k1 = positionBias == null ? len : positionBias.endKey(q1, len);
+      total += 2L * (q1 - q0) * (k1 - k0) * hiddenSize; // QKᵀ and P·V, headSize × numHeads each
+    }
+    return total;
+  }
+
   /** Where each head's query and key columns start in a row of the fused Q, K, V product. */
   private int[] queryAndKeyOffsets() {
     int[] offsets = new int[2 * numHeads];

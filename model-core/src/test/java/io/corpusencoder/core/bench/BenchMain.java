@@ -1,9 +1,9 @@
 package io.corpusencoder.core.bench;
 
-import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.embed.EmbeddingModel;
 import io.corpusencoder.core.embed.ModelLoader;
 import io.corpusencoder.core.math.Blas;
+import io.corpusencoder.core.pool.Pooling;
 import io.corpusencoder.core.testing.OnnxRuntimeReference;
 import io.corpusencoder.core.testing.TestModels;
 import io.corpusencoder.core.testing.TestTexts;
@@ -234,15 +234,20 @@ public final class BenchMain {
     return new long[] {computed, Double.doubleToLongBits(flops(model, enc))};
   }
 
-  /** Useful FLOPs of the encoder on these texts (no padding counted). */
+  /**
+   * FLOPs of the encoder's matrix products on these texts, 2 per multiply-add, as
+   * {@link io.corpusencoder.core.model.Encoder#multiplyAdds} counts them from the loaded layers:
+   * per token-layer the Q, K, V and output projections (4·d², fused or not), the feed-forward
+   * (2·d·ff plain, 3·d·ff gated: d -> 2·ff, ff -> d), and attention's QKᵀ and P·V over the keys
+   * each query block reads (every key, or a local layer's band only), with [CLS] pooling
+   * post-LayerNorm encoders' last layer on the first token only, as model-core runs it. No
+   * padding, embeddings, norms, activations or softmax. The ONNX Runtime lines get the same
+   * count, so both GFLOP/s figures are the same work over each engine's time.
+   */
   static double flops(EmbeddingModel model, List<Encoding> enc) {
-    EncoderConfig c = model.encoder().config();
-    double d = c.hiddenSize(), ff = c.intermediateSize();
+    boolean clsOnly = model.pooling() == Pooling.CLS; // as EmbeddingModel runs without token vectors
     double total = 0;
-    for (Encoding e : enc) {
-      double len = e.length();
-      total += c.numLayers() * (2 * len * (4 * d * d + 2 * d * ff) + 4 * len * len * d);
-    }
+    for (Encoding e : enc) total += 2.0 * model.encoder().multiplyAdds(e.length(), clsOnly);
     return total;
   }
 
