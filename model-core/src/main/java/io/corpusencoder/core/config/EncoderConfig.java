@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Shape and numerics of a transformer encoder, read from a Hugging Face config.json.
@@ -213,7 +214,7 @@ public record EncoderConfig(
       throw new IllegalArgumentException(src + ": position_embedding_type \"" + positionType
           + "\" is not supported; expected \"absolute\"");
     }
-    try {
+    return withSource(src, () -> {
       // RobertaEmbeddings: padding_idx = config.pad_token_id; MPNetEmbeddings: padding_idx = 1
       // whatever the config says.
       int paddingIdx = roberta ? (root.has("pad_token_id")
@@ -230,21 +231,11 @@ public record EncoderConfig(
               + MPNET_BUCKETS + " buckets whatever the table's size)");
         }
       }
-      return new EncoderConfig(
-          requiredInt(root, "vocab_size", src),
-          requiredInt(root, "hidden_size", src),
-          requiredInt(root, "num_hidden_layers", src),
-          requiredInt(root, "num_attention_heads", src),
-          requiredInt(root, "intermediate_size", src),
-          requiredInt(root, "max_position_embeddings", src),
-          typeVocab,
+      return Dimensions.read(root, src, Dimensions.HF_KEYS).config(typeVocab,
           (float) root.path("layer_norm_eps").asDouble(1e-12),
           Activation.fromHf(root.path("hidden_act").asText("gelu"), src),
           Positions.LEARNED, false, modelType, paddingIdx, buckets, null);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage().startsWith(src)) throw e;
-      throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   /**
@@ -253,7 +244,7 @@ public record EncoderConfig(
    * mlp_bias, norm_bias) must be false, as in every published ModernBERT.
    */
   private static EncoderConfig readModernBert(JsonNode root, String src) {
-    try {
+    return withSource(src, () -> {
       for (String bias : new String[] {"attention_bias", "mlp_bias", "norm_bias"}) {
         if (root.path(bias).asBoolean(false)) {
           throw new IllegalArgumentException("field \"" + bias + "\" is true; expected false "
@@ -271,21 +262,11 @@ public record EncoderConfig(
           root.has("local_attention") ? requiredInt(root, "local_attention", src) : 128,
           root.path("local_rope_theta").isNumber()
               ? root.path("local_rope_theta").asDouble() : globalBase);
-      return new EncoderConfig(
-          requiredInt(root, "vocab_size", src),
-          requiredInt(root, "hidden_size", src),
-          requiredInt(root, "num_hidden_layers", src),
-          requiredInt(root, "num_attention_heads", src),
-          requiredInt(root, "intermediate_size", src),
-          requiredInt(root, "max_position_embeddings", src),
-          0,
+      return Dimensions.read(root, src, Dimensions.HF_KEYS).config(0,
           (float) root.path("norm_eps").asDouble(1e-5),
           Activation.fromHf(root.path("hidden_activation").asText("gelu"), src),
           Positions.ROTARY, true, "modernbert", -1, 0, rotary);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage().startsWith(src)) throw e;
-      throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   /**
@@ -297,7 +278,7 @@ public record EncoderConfig(
    * is refused by name.
    */
   private static EncoderConfig readNomicBert(JsonNode root, String src) {
-    try {
+    return withSource(src, () -> {
       requireValue(root, "activation_function", "\"swiglu\"", "swiglu");
       requireValue(root, "rotary_emb_fraction", "1.0 (rotary on the whole head)", 1.0);
       for (String no : new String[] {"rotary_emb_interleaved", "prenorm", "causal",
@@ -318,22 +299,13 @@ public record EncoderConfig(
         throw new IllegalArgumentException("field \"rotary_emb_base\" must be a number, got "
             + root.path("rotary_emb_base"));
       }
-      return new EncoderConfig(
-          requiredInt(root, "vocab_size", src),
-          requiredInt(root, "n_embd", src),
-          requiredInt(root, "n_layer", src),
-          requiredInt(root, "n_head", src),
-          requiredInt(root, "n_inner", src),
-          requiredInt(root, "n_positions", src),
+      return Dimensions.read(root, src, Dimensions.GPT2_KEYS).config(
           root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", src) : 2,
           (float) root.path("layer_norm_epsilon").asDouble(1e-12),
           Activation.SILU,
           Positions.ROTARY, false, "nomic_bert", -1, 0,
           Rotary.everyLayer(root.path("rotary_emb_base").asDouble(), nomicDynamicNtk(root, src)));
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage().startsWith(src)) throw e;
-      throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   /**
@@ -347,7 +319,7 @@ public record EncoderConfig(
    * value is accepted.
    */
   private static EncoderConfig readGte(JsonNode root, String src) {
-    try {
+    return withSource(src, () -> {
       requireValue(root, "position_embedding_type", "\"rope\"", "rope");
       requireValue(root, "layer_norm_type", "\"layer_norm\" (rms_norm is not supported)",
           "layer_norm");
@@ -377,18 +349,51 @@ public record EncoderConfig(
             + root.path("rope_theta"));
       }
       double theta = root.get("rope_theta").asDouble();
-      return new EncoderConfig(
-          requiredInt(root, "vocab_size", src),
-          requiredInt(root, "hidden_size", src),
-          requiredInt(root, "num_hidden_layers", src),
-          requiredInt(root, "num_attention_heads", src),
-          requiredInt(root, "intermediate_size", src),
-          requiredInt(root, "max_position_embeddings", src),
+      return Dimensions.read(root, src, Dimensions.HF_KEYS).config(
           root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", src) : 1,
           (float) root.path("layer_norm_eps").asDouble(1e-12),
           Activation.fromHf(root.path("hidden_act").asText("gelu"), src),
           Positions.ROTARY, false, "new", -1, 0,
           new Rotary(1, theta, Integer.MAX_VALUE, theta, factor));
+    });
+  }
+
+  /**
+   * The six sizes every family's config.json gives, read in this order under the family's key
+   * names (HF_KEYS, or GPT2_KEYS for NomicBERT); each must be an integer, its error naming the
+   * file and the key as requiredInt's.
+   */
+  private record Dimensions(int vocabSize, int hiddenSize, int numLayers, int numHeads,
+      int intermediateSize, int maxPositions) {
+    static final String[] HF_KEYS = {"vocab_size", "hidden_size", "num_hidden_layers",
+        "num_attention_heads", "intermediate_size", "max_position_embeddings"};
+    static final String[] GPT2_KEYS = {"vocab_size", "n_embd", "n_layer", "n_head", "n_inner",
+        "n_positions"};
+
+    static Dimensions read(JsonNode root, String src, String[] keys) {
+      int[] v = new int[keys.length];
+      for (int i = 0; i < keys.length; i++) v[i] = requiredInt(root, keys[i], src);
+      return new Dimensions(v[0], v[1], v[2], v[3], v[4], v[5]);
+    }
+
+    /** The config of these sizes with the family's other settings. */
+    EncoderConfig config(int typeVocabSize, float layerNormEps, Activation activation,
+        Positions positions, boolean preLayerNorm, String modelType, int paddingIdx,
+        int relativeAttentionNumBuckets, Rotary rotary) {
+      return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+          maxPositions, typeVocabSize, layerNormEps, activation, positions, preLayerNorm,
+          modelType, paddingIdx, relativeAttentionNumBuckets, rotary);
+    }
+  }
+
+  /**
+   * Runs a family's reader so that every IllegalArgumentException it throws names the file:
+   * messages already starting with {@code src} (requiredInt's) pass as they are, the others get
+   * "src: " in front.
+   */
+  private static EncoderConfig withSource(String src, Supplier<EncoderConfig> reader) {
+    try {
+      return reader.get();
     } catch (IllegalArgumentException e) {
       if (e.getMessage().startsWith(src)) throw e;
       throw new IllegalArgumentException(src + ": " + e.getMessage(), e);

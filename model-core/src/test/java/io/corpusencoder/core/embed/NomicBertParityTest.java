@@ -179,6 +179,10 @@ class NomicBertParityTest extends FamilyParityTest {
     e = loadWith("\"rotary_emb_scale_base\": null", "\"rotary_emb_scale_base\": 512");
     assertTrue(e.getMessage().contains("config.json: field \"rotary_emb_scale_base\" is 512; "
         + "expected null (not supported)"), e.getMessage());
+    // The sizes under their GPT-2 names, each named when it is not an integer.
+    e = loadWith("\"n_inner\": 256", "\"n_inner\": 256.5");
+    assertTrue(e.getMessage().endsWith("config.json: field \"n_inner\" must be an integer, got "
+        + "256.5"), e.getMessage());
   }
 
   @Test
