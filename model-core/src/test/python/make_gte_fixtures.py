@@ -44,10 +44,18 @@ to float32, as model-core does.
 
 Texts: make_family_fixtures.pick_texts with each tokenizer, and its long texts (up to 2048
 tokens, every 8th token and the last); longest_reference.jsonl.gz: one text of 4096 tokens, every
-8th token and the last. Formats: make_family_fixtures'. Mean pooling + Normalize
+8th token and the last. Formats: make_family_fixtures'. beyond_4096_reference.jsonl.gz: two texts
+past 4096 tokens, cut at 6000 (an odd length) and at 8192 (max_position_embeddings), pieces of
+every language of the corpus with about one in 7 one of make_family_fixtures' ADVERSARIAL pieces
+(random.Random(SEED + 5)), joined by newlines: "input_ids", every 16th token's hidden state and
+the last ("rows", "hidden") and the mean-pooled, normalized vector over all tokens
+("sentence_embedding"). Eager attention holds [heads, len, len] scores: at 8192 tokens and these
+fixtures' 4 heads, 1 GiB a copy (about 3 GiB at the peak, measured); --beyond-4096-only writes just
+that file from the committed model directories (after checking that they reproduce the committed
+reference.jsonl.gz's first text). Mean pooling + Normalize
 modules (the published models pool CLS; pooling is not what is under test here).
 
-  python3 make_gte_fixtures.py [--mirror PATH]
+  python3 make_gte_fixtures.py [--mirror PATH] [--beyond-4096-only]
 """
 import argparse
 import atexit
@@ -75,6 +83,7 @@ FILES = {"modeling.py": ("models/em_stella_en/modeling.py",
 H, HEADS, LAYERS, FF = 64, 4, 4, 256
 MIRROR = "/work/.mirror/jflachman+local_rag_llm/repo"
 LONGEST = 4096  # eager attention's [heads, len, len] scores: 256 MB at 4096
+BEYOND = (6000, 8192)  # 1 GiB of scores at 8192 with 4 heads
 BERT_TOKENIZER = os.path.join(fam.RES, "models", "nomicbert-tiny", "tokenizer.json")
 
 
@@ -266,16 +275,76 @@ def make(name, modeling, configuration, cfg, tokenizer_json, tokenizer_config, s
         {"lang": lang, "text": text, "input_ids": ids, "rows": keep,
          "hidden": [[fam.r6(v) for v in h[t].tolist()] for t in keep]}])
     print(f"  longest: {lang}, {len(ids)} tokens")
+    write_beyond_4096_reference(out, hidden, tok)
+
+
+def load_committed(name, modeling, configuration):
+    """The committed model directory in the reference, checked against its reference.jsonl.gz."""
+    out = os.path.join(fam.RES, "models", name)
+    with open(os.path.join(out, "config.json")) as f:
+        cfg = json.load(f)
+    config = configuration.NewConfig(**{k: v for k, v in cfg.items() if k != "architectures"},
+                                     architectures=cfg["architectures"],
+                                     attn_implementation="eager")
+    model = modeling.NewModel.from_pretrained(out, config=config, torch_dtype=torch.float32,
+                                              attn_implementation="eager").eval()
+    tok = PreTrainedTokenizerFast(tokenizer_file=os.path.join(out, "tokenizer.json"))
+
+    def hidden(ids):
+        with torch.no_grad():
+            return model(input_ids=torch.tensor([ids]),
+                         attention_mask=torch.ones(1, len(ids), dtype=torch.long)
+                         ).last_hidden_state[0]
+
+    with gzip.open(os.path.join(out, "reference.jsonl.gz"), "rt", encoding="utf-8") as f:
+        first = json.loads(f.readline())
+    worst = (hidden(first["input_ids"]) - torch.tensor(first["last_hidden_state"])).abs().max()
+    assert worst <= 1e-6, f"{name}: the committed directory gives {worst} off its reference"
+    return out, hidden, tok
+
+
+def write_beyond_4096_reference(out, hidden, tok):
+    """Past 4096 tokens (see the docstring): texts cut at BEYOND's lengths."""
+    rows = [json.loads(line)["text"] for line in gzip.open(fam.CORPUS, "rt", encoding="utf-8")]
+    rng = random.Random(fam.SEED + 5)
+    lines = []
+    for target in BEYOND:
+        parts, n = [], 0
+        while n < target:
+            piece = rng.choice(fam.ADVERSARIAL) if rng.random() < 0.15 else rng.choice(rows)
+            parts.append(piece)
+            n += len(tok(piece, add_special_tokens=False)["input_ids"])
+        text = "\n".join(parts)
+        ids = tok(text, truncation=True, max_length=target)["input_ids"]
+        assert len(ids) == target, (target, len(ids))
+        h = hidden(ids)
+        pooled = h.mean(dim=0)
+        pooled = pooled / pooled.norm()
+        keep = sorted(set(range(0, target, 16)) | {target - 1})
+        lines.append({"lang": f"mixed-{target}", "text": text, "input_ids": ids, "rows": keep,
+                      "hidden": [[fam.r6(v) for v in h[t].tolist()] for t in keep],
+                      "sentence_embedding": [fam.r6(v) for v in pooled.tolist()]})
+        print(f"  beyond 4096: {target} tokens")
+    write_gz(os.path.join(out, "beyond_4096_reference.jsonl.gz"), lines)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirror", default=MIRROR,
                     help="a git mirror of github.com/jflachman/local_rag_llm")
+    ap.add_argument("--beyond-4096-only", action="store_true",
+                    help="only (re)write beyond_4096_reference.jsonl.gz in both fixtures, from "
+                         "the committed model directories (the rest untouched)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
         modeling, configuration = load_reference(args.mirror, tmp)
+        if args.beyond_4096_only:
+            for name in ("gte-en-tiny", "gte-multi-tiny"):
+                out, hidden, tok = load_committed(name, modeling, configuration)
+                print(name)
+                write_beyond_4096_reference(out, hidden, tok)
+            return
         bert_vocab = 30528
         make("gte-en-tiny", modeling, configuration, gte_base_config(bert_vocab), BERT_TOKENIZER,
              {"tokenizer_class": "BertTokenizerFast", "model_max_length": 8192,
