@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The small steps every family's ONNX graph reader takes when it follows an export from its
- * inputs (ModernBertOnnxGraph, NomicBertOnnxGraph): the one consumer of a value, the value behind
+ * inputs (ModernBertOnnxGraph, NomicBertOnnxGraph, GteOnnxGraph): the one consumer of a value, the value behind
  * value-preserving nodes, an initializer reached directly or through the Identity the exporter
  * gives merged copies, scalar constants, and a refusal naming the node, its op, the family and
  * what was expected. Initializers reached here are remembered, so a reader can refuse a weight it
@@ -22,6 +22,9 @@ abstract class FamilyOnnxGraph {
   /** The family's name in refusals ("ModernBERT", "NomicBERT"). */
   private final String family;
   final Set<String> usedInitializers = new HashSet<>();
+
+  /** A rotate-half rotation {@code x·cos + rotate_half(x)·sin}: its output and its factors. */
+  record RotateHalf(String value, String cos, Node mulCos, String sin, Node mulSin) {}
 
   FamilyOnnxGraph(OnnxReader graph, String family) {
     this.g = graph;
@@ -115,5 +118,66 @@ abstract class FamilyOnnxGraph {
     RawTensor c = g.constant(value);
     require(c != null && c.count() == 1, user, "a scalar constant " + value);
     return g.toFloats(c)[0];
+  }
+
+  /**
+   * {@code x·cos + rotate_half(x)·sin} over {@code x} (a query or key of rank 4, heads' values
+   * last), rotate_half(x) = concat(−x[d/2:], x[:d/2]) on the last axis: the rotation
+   * RotaryEmbedding applies. The factors are returned unresolved (each family computes or stores
+   * its cos and sin differently).
+   */
+  RotateHalf rotateHalf(String x, int headSize) {
+    Node from = g.producers.get(x);
+    Node first = null;
+    Node second = null;
+    for (Node c : g.consumers.getOrDefault(x, List.of())) {
+      if (!c.op().equals("Slice") || !c.inputs().get(0).equals(x)) continue;
+      long[] starts = g.constantLongs(c.inputs().get(1));
+      if (starts != null && Arrays.equals(starts, new long[] {0})) {
+        first = c;
+      } else {
+        second = c;
+      }
+    }
+    require(first != null && second != null, from, "its output sliced into halves [0, d/2) and "
+        + "[d/2, d) for rotate_half");
+    requireLastAxisSlice(first, 3);
+    requireLastAxisSlice(second, 3);
+    Node half = half(first.inputs().get(2), first, x);
+    require(half == half(second.inputs().get(1), second, x), second,
+        "to start where " + first.name() + " ends (d/2)");
+    long[] end = g.constantLongs(second.inputs().get(2));
+    require(end != null && end.length == 1 && end[0] >= headSize, second,
+        "to run to the end of the head");
+    Node neg = onlyConsumer(second.outputs().get(0), "Neg", second);
+    Node cat = onlyConsumer(neg.outputs().get(0), "Concat", neg);
+    long catAxis = attrLong(cat, "axis", 0);
+    require(cat.inputs().equals(List.of(neg.outputs().get(0), first.outputs().get(0)))
+        && (catAxis == -1 || catAxis == 3), cat, "rotate_half: concat(-x[d/2:], x[:d/2]) on the "
+        + "last axis");
+    Node mulSin = onlyConsumer(cat.outputs().get(0), "Mul", cat);
+    Node add = onlyConsumer(mulSin.outputs().get(0), "Add", mulSin);
+    Node mulCos = g.producers.get(other(add, mulSin.outputs().get(0)));
+    require(mulCos != null && mulCos.op().equals("Mul") && mulCos.inputs().contains(x), add,
+        "x·cos + rotate_half(x)·sin (the other term a Mul of " + x + ")");
+    return new RotateHalf(add.outputs().get(0), other(mulCos, x), mulCos,
+        other(mulSin, cat.outputs().get(0)), mulSin);
+  }
+
+  /** The Div node computing d/2 from x's last dimension, reached through Unsqueeze and Cast. */
+  private Node half(String value, Node slice, String x) {
+    Node div = g.producers.get(through(value, "Unsqueeze", "Cast"));
+    boolean ok = div != null && div.op().equals("Div")
+        && Long.valueOf(2).equals(scalarLong(div.inputs().get(1)));
+    if (ok) {
+      Node gather = g.producers.get(div.inputs().get(0));
+      Long index = gather == null ? null : scalarLong(gather.inputs().get(1));
+      Node shape = gather == null ? null : g.producers.get(gather.inputs().get(0));
+      ok = gather != null && gather.op().equals("Gather") && index != null
+          && (index == 3 || index == -1) && shape != null && shape.op().equals("Shape")
+          && shape.inputs().get(0).equals(x);
+    }
+    require(ok, slice, "a bound of d/2: the last dimension of " + x + " divided by 2");
+    return div;
   }
 }

@@ -399,59 +399,11 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
    * applies.
    */
   private Rotated rotated(String x) {
-    Node from = g.producers.get(x);
-    Node first = null;
-    Node second = null;
-    for (Node c : g.consumers.getOrDefault(x, List.of())) {
-      if (!c.op().equals("Slice") || !c.inputs().get(0).equals(x)) continue;
-      long[] starts = g.constantLongs(c.inputs().get(1));
-      if (starts != null && Arrays.equals(starts, new long[] {0})) {
-        first = c;
-      } else {
-        second = c;
-      }
-    }
-    require(first != null && second != null, from, "its output sliced into halves [0, d/2) and "
-        + "[d/2, d) for rotate_half");
-    requireLastAxisSlice(first, 3);
-    requireLastAxisSlice(second, 3);
-    Node half = half(first.inputs().get(2), first, x);
-    require(half == half(second.inputs().get(1), second, x), second,
-        "to start where " + first.name() + " ends (d/2)");
-    long[] end = g.constantLongs(second.inputs().get(2));
-    require(end != null && end.length == 1 && end[0] >= headSize, second,
-        "to run to the end of the head");
-    Node neg = onlyConsumer(second.outputs().get(0), "Neg", second);
-    Node cat = onlyConsumer(neg.outputs().get(0), "Concat", neg);
-    long catAxis = attrLong(cat, "axis", 0);
-    require(cat.inputs().equals(List.of(neg.outputs().get(0), first.outputs().get(0)))
-        && (catAxis == -1 || catAxis == 3), cat, "rotate_half: concat(-x[d/2:], x[:d/2]) on the "
-        + "last axis");
-    Node mulSin = onlyConsumer(cat.outputs().get(0), "Mul", cat);
-    String sinValue = other(mulSin, cat.outputs().get(0));
-    Node add = onlyConsumer(mulSin.outputs().get(0), "Add", mulSin);
-    Node mulCos = g.producers.get(other(add, mulSin.outputs().get(0)));
-    require(mulCos != null && mulCos.op().equals("Mul") && mulCos.inputs().contains(x), add,
-        "x·cos + rotate_half(x)·sin (the other term a Mul of " + x + ")");
-    Node cos = trig(other(mulCos, x), "Cos", mulCos);
-    Node sin = trig(sinValue, "Sin", mulSin);
+    RotateHalf r = rotateHalf(x, headSize);
+    Node cos = trig(r.cos(), "Cos", r.mulCos());
+    Node sin = trig(r.sin(), "Sin", r.mulSin());
     require(cos.inputs().equals(sin.inputs()), sin, "the angles of " + cos.name());
-    return new Rotated(add.outputs().get(0), cos, frequencies(cos));
-  }
-
-  /** The Div node computing d/2 from x's last dimension, reached through Unsqueeze and Cast. */
-  private Node half(String value, Node slice, String x) {
-    Node div = g.producers.get(through(value, "Unsqueeze", "Cast"));
-    boolean ok = div != null && div.op().equals("Div") && scalarLong(div.inputs().get(1)) == 2L;
-    if (ok) {
-      Node gather = g.producers.get(div.inputs().get(0));
-      Long index = gather == null ? null : scalarLong(gather.inputs().get(1));
-      Node shape = gather == null ? null : g.producers.get(gather.inputs().get(0));
-      ok = gather != null && gather.op().equals("Gather") && index != null && (index == 3 || index == -1)
-          && shape != null && shape.op().equals("Shape") && shape.inputs().get(0).equals(x);
-    }
-    require(ok, slice, "a bound of d/2: the last dimension of " + x + " divided by 2");
-    return div;
+    return new Rotated(r.value(), cos, frequencies(cos));
   }
 
   /**

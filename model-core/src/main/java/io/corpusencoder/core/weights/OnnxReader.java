@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  * HF's [out, in]. Initializer order is never used. A node this importer does not understand
  * (ONNX Runtime's fused Attention, SkipLayerNormalization and the like) is refused by name. A
  * graph computing rotary positions is read by {@link ModernBertOnnxGraph} when it has ModernBERT's
- * token embeddings, and refused otherwise (NomicBERT). GTE's exports (fused qkv_proj, rotary
- * tables as constants) are refused by name.
+ * token embeddings, and refused otherwise (NomicBERT). A graph with GTE's fused qkv_proj bias
+ * (rotary tables as constants, no Cos node) is read by {@link GteOnnxGraph}.
  */
 public final class OnnxReader {
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
@@ -47,8 +47,6 @@ public final class OnnxReader {
   private static final java.util.Set<String> ROTARY_OPS = java.util.Set.of("Cos", "Sin");
   /** NomicBertModel's LayerNorm after the embeddings, which names its exports. */
   private static final String NOMIC_EMBEDDINGS_NORM = "emb_ln.weight";
-  /** GTE NewModel's fused QKV bias (layer 0, bare or under new.), which names its exports. */
-  private static final String GTE_QKV_BIAS = "encoder.layer.0.attention.qkv_proj.bias";
   /** MPNet's max_distance, fixed in transformers' MPNetEncoder.compute_position_bias. */
   private static final int MPNET_MAX_DISTANCE = 128;
 
@@ -326,7 +324,7 @@ public final class OnnxReader {
           + ": the graph computes rotary position embeddings " + what + "; load the model's "
           + "Hugging Face directory (config.json + model.safetensors) instead");
     }
-    refuseGte();
+    if (GteOnnxGraph.isGte(initializers)) return new GteOnnxGraph(this).read();
     for (Node n : nodes) {
       if (!KNOWN_OPS.contains(n.op())) {
         throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
@@ -348,24 +346,6 @@ public final class OnnxReader {
     // How positions are numbered is read before the rest of the config: it decides the family.
     EncoderConfig config = inferConfig(weights, positionPaddingIdx());
     return new Imported(weights, config, List.copyOf(graphInputs));
-  }
-
-  /**
-   * GTE's exports hold their NTK rotary tables as constants (no Cos node) and split the fused
-   * qkv_proj and up_gate_proj outputs: refused naming the first node not mapped (else the fused
-   * projection's bias Add) and the family, whatever their other ops.
-   */
-  private void refuseGte() {
-    String bias = initializers.containsKey(GTE_QKV_BIAS) ? GTE_QKV_BIAS
-        : initializers.containsKey("new." + GTE_QKV_BIAS) ? "new." + GTE_QKV_BIAS : null;
-    if (bias == null) return;
-    Node at = nodes.stream().filter(n -> !KNOWN_OPS.contains(n.op())).findFirst()
-        .orElse(consumers.getOrDefault(bias, List.of()).stream().findFirst().orElse(null));
-    throw new ModelFormatException(source + (at == null ? "" : ": node " + at.name() + " has op "
-        + at.op()) + ": the graph is a GTE NewModel export (initializer " + bias + "), which this "
-        + "importer does not map (its rotary tables are constants in the graph, its fused "
-        + "qkv_proj and up_gate_proj outputs are split); load the model's Hugging Face directory "
-        + "(config.json + model.safetensors) instead");
   }
 
   static boolean isHfName(String name) {

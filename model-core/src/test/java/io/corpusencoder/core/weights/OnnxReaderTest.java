@@ -260,21 +260,22 @@ class OnnxReaderTest {
   }
 
   /**
-   * A real GTE export (models/onnx-gte-refused/model.onnx: Alibaba-NLP's own NewModel, one layer,
-   * 64-token vocabulary, 128 positions, seeded weights, torch.onnx TorchScript exporter at opset
-   * 18, made by make_gte_onnx_refusal_fixture.py): it has no Cos node (the trace stores the rotary
-   * tables as constants); refused naming its first Split node and the family.
+   * A real GTE export whose rotary tables hold a scaling model-core does not implement
+   * (models/onnx-gte-refused/model.onnx: Alibaba-NLP's own NewModel with mixed NTK, rope_scaling
+   * {"type": "ntk", "factor": 2.0, "mixed_b": 0.5}, one layer, 64-token vocabulary, 128 positions,
+   * torch.onnx TorchScript exporter at opset 18, made by make_gte_onnx_fixtures.py): refused
+   * naming the cos table's Constant node, the first entry that differs and the settings the
+   * tables' rows and frequencies imply.
    */
   @Test
-  void refusesAGteExportNamingItsFirstUnmappedNode() throws Exception {
+  void refusesAGteExportWhoseRotaryTablesHoldAnotherScaling() throws Exception {
     var url = getClass().getClassLoader().getResource("models/onnx-gte-refused/model.onnx");
     java.nio.file.Path file = java.nio.file.Path.of(url.toURI());
     var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(file));
-    assertEquals(file + ": node /encoder/layer.0/attention/Split has op Split: the graph is a GTE "
-        + "NewModel export (initializer encoder.layer.0.attention.qkv_proj.bias), which this "
-        + "importer does not map (its rotary tables are constants in the graph, its fused "
-        + "qkv_proj and up_gate_proj outputs are split); load the model's Hugging Face directory "
-        + "(config.json + model.safetensors) instead", e.getMessage());
+    assertEquals(file + ": node /embeddings/rotary_emb/Constant holds 0.7090445 at row 1, column "
+        + "0 where the rotary table of rope_theta 417196.0 with fixed NTK factor 2.0 (rows / "
+        + "position ids) has 0.608201; expected tables of plain rotary or of NewModel's fixed NTK "
+        + "rope_scaling (mixed_b and other scalings are not supported)", e.getMessage());
   }
 
   @Test
