@@ -72,6 +72,7 @@ Needs requirements.txt plus torch 2.8.0 (see requirements.txt).
   python3 make_family_fixtures.py [--only xlmr-tiny|mpnet-tiny|modernbert-tiny] [--longest-only]
 """
 import argparse
+import contextlib
 import gzip
 import json
 import math
@@ -230,6 +231,24 @@ def write_sentence_transformers(out, dim):
         "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>"})
 
 
+@contextlib.contextmanager
+def jsonl_gz(path):
+    """Yields put(obj): one compact JSON line each into a gzip file with no name or time in its
+    header, so the same lines give the same bytes."""
+    with open(path, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        yield lambda obj: gz.write(
+            (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+
+
+def every_8th_row(lang, text, ids, h):
+    """A long text's reference line: every 8th token's hidden state and the last's."""
+    n = h.shape[0]
+    keep = sorted(set(range(0, n, 8)) | {n - 1})
+    return {"lang": lang, "text": text, "input_ids": ids, "rows": keep,
+            "hidden": [[r6(v) for v in h[t].tolist()] for t in keep]}
+
+
 def write_fixture(name, model, cls, tok, texts, **load_kwargs):
     out = os.path.join(RES, "models", name)
     if os.path.isdir(out):
@@ -241,8 +260,7 @@ def write_fixture(name, model, cls, tok, texts, **load_kwargs):
     assert type(AutoModel.from_pretrained(out, **load_kwargs)) is cls
     auto = AutoTokenizer.from_pretrained(out)
     n_trunc, n_tokens = 0, 0
-    with open(os.path.join(out, "reference.jsonl.gz"), "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with jsonl_gz(os.path.join(out, "reference.jsonl.gz")) as put:
         for lang, text in texts:
             enc = tok(text, truncation=True, max_length=MAX_LENGTH, return_tensors="pt")
             enc.pop("token_type_ids", None)
@@ -256,12 +274,10 @@ def write_fixture(name, model, cls, tok, texts, **load_kwargs):
             pooled = pooled / pooled.norm()
             n_trunc += full > MAX_LENGTH
             n_tokens += h.shape[0]
-            line = {"lang": lang, "text": text, "input_ids": enc["input_ids"][0].tolist(),
-                    "truncated": full > MAX_LENGTH,
-                    "last_hidden_state": [[r6(v) for v in row] for row in h.tolist()],
-                    "sentence_embedding": [r6(v) for v in pooled.tolist()]}
-            gz.write((json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-                     .encode("utf-8"))
+            put({"lang": lang, "text": text, "input_ids": enc["input_ids"][0].tolist(),
+                 "truncated": full > MAX_LENGTH,
+                 "last_hidden_state": [[r6(v) for v in row] for row in h.tolist()],
+                 "sentence_embedding": [r6(v) for v in pooled.tolist()]})
     print(f"{name}: torch {torch.__version__}: {len(texts)} texts, {n_tokens} tokens, "
           f"{n_trunc} truncated at {MAX_LENGTH}")
     return out
@@ -273,8 +289,7 @@ def write_long_reference(out, model, tok):
     rng = random.Random(SEED + 3)
     langs = sorted({r["lang"] for r in rows})
     targets = [600, 1000, 1500, 2100, 2100, 2100]
-    with open(os.path.join(out, "long_reference.jsonl.gz"), "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with jsonl_gz(os.path.join(out, "long_reference.jsonl.gz")) as put:
         for target, lang in zip(targets, rng.sample(langs, len(targets))):
             mine = [r["text"] for r in rows if r["lang"] == lang]
             parts = []
@@ -285,13 +300,8 @@ def write_long_reference(out, model, tok):
             enc.pop("token_type_ids", None)
             with torch.no_grad():
                 h = model(**enc).last_hidden_state[0]
-            n = h.shape[0]
-            keep = sorted(set(range(0, n, 8)) | {n - 1})
-            line = {"lang": lang, "text": text, "input_ids": enc["input_ids"][0].tolist(),
-                    "rows": keep, "hidden": [[r6(v) for v in h[t].tolist()] for t in keep]}
-            gz.write((json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-                     .encode("utf-8"))
-            print(f"  long: {lang}, {n} tokens")
+            put(every_8th_row(lang, text, enc["input_ids"][0].tolist(), h))
+            print(f"  long: {lang}, {h.shape[0]} tokens")
 
 
 # Adversarial pieces mixed into the longest texts: special tokens written as text, emoji
@@ -319,8 +329,7 @@ def write_longest_reference(out, model, tok):
     rows = [json.loads(line)["text"] for line in gzip.open(CORPUS, "rt", encoding="utf-8")]
     rng = random.Random(SEED + 4)
     cases = [("mixed-4k", LONGEST_TARGETS[0]), ("mixed-8k", LONGEST_TARGETS[1])]
-    with open(os.path.join(out, "longest_reference.jsonl.gz"), "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with jsonl_gz(os.path.join(out, "longest_reference.jsonl.gz")) as put:
         for lang, target in cases:
             parts, n = [], 0
             while n < target:
@@ -332,13 +341,8 @@ def write_longest_reference(out, model, tok):
             enc.pop("token_type_ids", None)
             with torch.no_grad():
                 h = model(**enc).last_hidden_state[0]
-            n = h.shape[0]
-            keep = sorted(set(range(0, n, 8)) | {n - 1})
-            line = {"lang": lang, "text": text, "input_ids": enc["input_ids"][0].tolist(),
-                    "rows": keep, "hidden": [[r6(v) for v in h[t].tolist()] for t in keep]}
-            gz.write((json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-                     .encode("utf-8"))
-            print(f"  longest: {lang}, {n} tokens")
+            put(every_8th_row(lang, text, enc["input_ids"][0].tolist(), h))
+            print(f"  longest: {lang}, {h.shape[0]} tokens")
 
 
 def main():
