@@ -154,6 +154,17 @@ public final class RotaryEmbedding implements Serializable {
   }
 
   /**
+   * The cos and sin this embedding rotates a sequence of {@code len} tokens with, rows [0, len)
+   * of d/2 each (copies): {cos, sin}. An ONNX importer compares an export's constant tables
+   * with them.
+   */
+  public float[][] cosSin(int len) {
+    float[][] t = tables(len);
+    int n = len * (headSize / 2);
+    return new float[][] {java.util.Arrays.copyOf(t[0], n), java.util.Arrays.copyOf(t[1], n)};
+  }
+
+  /**
    * Rotates, for the tokens t in [0, len) of one sequence of len tokens, at positions t, the
    * head-size blocks starting at columns {@code offsets} of x [len, ld] in place.
    */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,10 +14,17 @@ import java.util.Set;
  * inputs (ModernBertOnnxGraph, NomicBertOnnxGraph, GteOnnxGraph): the one consumer of a value, the value behind
  * value-preserving nodes, an initializer reached directly or through the Identity the exporter
  * gives merged copies, scalar constants, and a refusal naming the node, its op, the family and
- * what was expected. Initializers reached here are remembered, so a reader can refuse a weight it
- * never used.
+ * what was expected; the pieces of attention and rotary that several families' exports share
+ * (torch.onnx's decomposed score scale, a rotary base read back from its frequencies) and a small
+ * evaluator of the integer shape arithmetic exporters trace. Initializers reached here are
+ * remembered, so a reader can refuse a weight it never used.
  */
 abstract class FamilyOnnxGraph {
+  /** An element of an integer value {@link #ints} cannot know before run time. */
+  static final long UNKNOWN = Long.MIN_VALUE;
+  /** How close frequencies must be to 1 / base^(2i/d) (float32 pow differs by ulps). */
+  static final double FREQUENCY_TOLERANCE = 1e-6;
+
   final OnnxReader g;
   final String src;
   /** The family's name in refusals ("ModernBERT", "NomicBERT"). */
@@ -179,5 +187,150 @@ abstract class FamilyOnnxGraph {
     }
     require(ok, slice, "a bound of d/2: the last dimension of " + x + " divided by 2");
     return div;
+  }
+
+  /** √s with s = 1/√d: a Sqrt of 1 / Sqrt(q's last dimension) or of a constant 1/√d. */
+  void requireRootOfScale(String value, String q, Node user, int headSize) {
+    Node sqrt = g.producers.get(value);
+    require(sqrt != null && sqrt.op().equals("Sqrt"), user, "a factor √(1/√d) (a Sqrt)");
+    String s = through(sqrt.inputs().get(0), "Cast");
+    RawTensor c = g.constant(s);
+    if (c != null) {
+      require(c.count() == 1, sqrt, "a scalar scale");
+      requireScale(g.toFloats(c)[0], 2, sqrt, headSize);
+      return;
+    }
+    Node div = g.producers.get(s);
+    RawTensor one = div != null && div.op().equals("Div") ? g.constant(div.inputs().get(0)) : null;
+    Node root = div == null ? null : g.producers.get(div.inputs().get(1));
+    Node slice = root != null && root.op().equals("Sqrt")
+        ? g.producers.get(through(root.inputs().get(0), "Cast")) : null;
+    Node shape = slice != null && slice.op().equals("Slice")
+        ? g.producers.get(slice.inputs().get(0)) : null;
+    require(one != null && one.count() == 1 && g.toFloats(one)[0] == 1f && shape != null
+        && shape.op().equals("Shape") && shape.inputs().get(0).equals(q)
+        && Arrays.equals(g.constantLongs(slice.inputs().get(1)), new long[] {-1}), sqrt,
+        "the scale 1/√d computed as 1 / Sqrt(the last dimension of " + q + ")");
+  }
+
+  /** A constant score scale: 1/√d, or its square root when {@code root} is 2. */
+  void requireScale(float got, int root, Node n, int headSize) {
+    float want = (float) Math.pow(headSize, -0.5 / root);
+    require(Math.abs(got - want) <= 1e-6f * want, n, "the score scale " + (root == 1
+        ? "1/√" + headSize : "√(1/√" + headSize + ")") + " = " + want + ", got " + got);
+  }
+
+  /**
+   * The rotary base of frequencies θ_i = 1 / base^(2i/d) (d = 2 · their count): base =
+   * θ_last^(−d / (2·last)); the integer nearest that must reproduce every θ_i as RotaryEmbedding
+   * computes it, else refused naming {@code at} and what was {@code expected}.
+   */
+  double integerBase(float[] f, Node at, String expected) {
+    int d = 2 * f.length;
+    int last = f.length - 1;
+    double base = last > 0 ? Math.rint(Math.pow(f[last], -(double) d / (2.0 * last))) : 0;
+    for (int i = 0; i < f.length; i++) {
+      float want = base > 0 ? 1f / (float) Math.pow(base, (float) (2 * i) / d) : Float.NaN;
+      if (!(Math.abs(want - f[i]) <= FREQUENCY_TOLERANCE * f[i])) {
+        throw new ModelFormatException(src + ": node " + at.name() + " rotates with "
+            + "frequencies " + Arrays.toString(f) + ", which are not 1 / base^(2i/" + d + ") for "
+            + "an integer base (the nearest, " + base + ", gives " + want + " at i = " + i
+            + "); expected " + expected);
+      }
+    }
+    return base;
+  }
+
+  /**
+   * The elements of an integer value the exporter computes from constants and shapes (a Reshape's
+   * target, a Slice's bound), {@link #UNKNOWN} where they depend on run time: constants,
+   * Shape of a value whose dimensions {@code shapes} knows (others unknown), Gather of axis 0,
+   * Unsqueeze, Squeeze, Cast, Concat, Add/Sub/Mul/Div (integer division), ConstantOfShape, Equal
+   * and Where. Null if some node is none of these.
+   */
+  long[] ints(String value, Map<String, long[]> shapes) {
+    RawTensor c = g.constant(value);
+    if (c != null) return g.toLongs(c);
+    Node p = g.producers.get(value);
+    if (p == null) return null;
+    List<String> in = p.inputs();
+    switch (p.op()) {
+      case "Shape" -> {
+        long[] s = shapes.get(in.get(0));
+        return s == null ? null : s.clone();
+      }
+      case "Cast", "Unsqueeze", "Squeeze", "Identity" -> {
+        return ints(in.get(0), shapes);
+      }
+      case "Gather" -> {
+        long[] data = ints(in.get(0), shapes);
+        long[] idx = ints(in.get(1), shapes);
+        if (data == null || idx == null || attrLong(p, "axis", 0) != 0) return null;
+        long[] out = new long[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+          long k = idx[i] < 0 ? idx[i] + data.length : idx[i];
+          if (idx[i] == UNKNOWN || k < 0 || k >= data.length) return null;
+          out[i] = data[(int) k];
+        }
+        return out;
+      }
+      case "Concat" -> {
+        List<Long> out = new ArrayList<>();
+        for (String i : in) {
+          long[] part = ints(i, shapes);
+          if (part == null) return null;
+          for (long v : part) out.add(v);
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+      }
+      case "ConstantOfShape" -> {
+        long[] shape = ints(in.get(0), shapes);
+        Object v = p.attrs().get("value");
+        if (shape == null || shape.length != 1 || shape[0] == UNKNOWN
+            || !(v instanceof RawTensor t) || t.count() != 1) {
+          return null;
+        }
+        long[] out = new long[Math.toIntExact(shape[0])];
+        Arrays.fill(out, g.toLongs(t)[0]);
+        return out;
+      }
+      case "Add", "Sub", "Mul", "Div", "Equal" -> {
+        long[] a = ints(in.get(0), shapes);
+        long[] b = ints(in.get(1), shapes);
+        if (a == null || b == null || (a.length != b.length && a.length != 1 && b.length != 1)) {
+          return null;
+        }
+        long[] out = new long[Math.max(a.length, b.length)];
+        for (int i = 0; i < out.length; i++) {
+          long x = a[a.length == 1 ? 0 : i];
+          long y = b[b.length == 1 ? 0 : i];
+          out[i] = x == UNKNOWN || y == UNKNOWN ? UNKNOWN : switch (p.op()) {
+            case "Add" -> x + y;
+            case "Sub" -> x - y;
+            case "Mul" -> x * y;
+            case "Div" -> y == 0 ? UNKNOWN : x / y;
+            default -> x == y ? 1 : 0;
+          };
+        }
+        return out;
+      }
+      case "Where" -> {
+        long[] cond = ints(in.get(0), shapes);
+        long[] a = ints(in.get(1), shapes);
+        long[] b = ints(in.get(2), shapes);
+        if (cond == null || a == null || b == null) return null;
+        int n = Math.max(cond.length, Math.max(a.length, b.length));
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+          long k = cond[cond.length == 1 ? 0 : i];
+          out[i] = k == UNKNOWN ? UNKNOWN
+              : k != 0 ? a[a.length == 1 ? 0 : i] : b[b.length == 1 ? 0 : i];
+        }
+        return out;
+      }
+      default -> {
+        return null;
+      }
+    }
   }
 }

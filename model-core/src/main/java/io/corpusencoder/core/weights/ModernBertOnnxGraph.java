@@ -55,8 +55,6 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
   /** ModernBertConfig's local_attention and local_rope_theta, used only when no layer is local. */
   private static final int DEFAULT_LOCAL_ATTENTION = 128;
   private static final double DEFAULT_LOCAL_BASE = 10000.0;
-  /** How close the frequency constants must be to 1 / base^(2i/d) (float32 pow differs by ulps). */
-  private static final double FREQUENCY_TOLERANCE = 1e-6;
 
   /** A layer's attention as the graph computes it: its mask and its rotary frequencies. */
   private record LayerAttention(boolean global, int halfWindow, Node cos, float[] invFreq) {}
@@ -341,47 +339,16 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
       require(eager.inputs().equals(List.of(q, k)), eager,
           "rotated queries times transposed rotated keys");
       Node scale = onlyConsumer(eager.outputs().get(0), "Mul", eager);
-      requireScale(scalarFloat(scale, other(scale, eager.outputs().get(0))), 1, scale);
+      requireScale(scalarFloat(scale, other(scale, eager.outputs().get(0))), 1, scale, headSize);
       return scale.outputs().get(0);
     }
     Node ks = onlyConsumer(k, "Mul", kt);
     Node mm = onlyConsumer(sdpa.outputs().get(0), "MatMul", sdpa);
     require(mm.inputs().equals(List.of(sdpa.outputs().get(0), ks.outputs().get(0))), mm,
         "scaled rotated queries times scaled transposed rotated keys");
-    requireRootOfScale(other(sdpa, q), q, sdpa);
-    requireRootOfScale(other(ks, k), q, ks);
+    requireRootOfScale(other(sdpa, q), q, sdpa, headSize);
+    requireRootOfScale(other(ks, k), q, ks, headSize);
     return mm.outputs().get(0);
-  }
-
-  /** √s with s = 1/√d: a Sqrt of 1 / Sqrt(q's last dimension) or of a constant 1/√d. */
-  private void requireRootOfScale(String value, String q, Node user) {
-    Node sqrt = g.producers.get(value);
-    require(sqrt != null && sqrt.op().equals("Sqrt"), user, "a factor √(1/√d) (a Sqrt)");
-    String s = through(sqrt.inputs().get(0), "Cast");
-    RawTensor c = g.constant(s);
-    if (c != null) {
-      require(c.count() == 1, sqrt, "a scalar scale");
-      requireScale(g.toFloats(c)[0], 2, sqrt);
-      return;
-    }
-    Node div = g.producers.get(s);
-    RawTensor one = div != null && div.op().equals("Div") ? g.constant(div.inputs().get(0)) : null;
-    Node root = div == null ? null : g.producers.get(div.inputs().get(1));
-    Node slice = root != null && root.op().equals("Sqrt")
-        ? g.producers.get(through(root.inputs().get(0), "Cast")) : null;
-    Node shape = slice != null && slice.op().equals("Slice")
-        ? g.producers.get(slice.inputs().get(0)) : null;
-    require(one != null && one.count() == 1 && g.toFloats(one)[0] == 1f && shape != null
-        && shape.op().equals("Shape") && shape.inputs().get(0).equals(q)
-        && Arrays.equals(g.constantLongs(slice.inputs().get(1)), new long[] {-1}), sqrt,
-        "the scale 1/√d computed as 1 / Sqrt(the last dimension of " + q + ")");
-  }
-
-  /** A constant score scale: 1/√d, or its square root when {@code root} is 2. */
-  private void requireScale(float got, int root, Node n) {
-    float want = (float) Math.pow(headSize, -0.5 / root);
-    require(Math.abs(got - want) <= 1e-6f * want, n, "the score scale " + (root == 1
-        ? "1/√" + headSize : "√(1/√" + headSize + ")") + " = " + want + ", got " + got);
   }
 
   private String squeezed(String value) {
@@ -612,25 +579,9 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
     return new EncoderConfig.Rotary(every, global, 2 * firstLocal.halfWindow(), base(firstLocal));
   }
 
-  /**
-   * The rotary base of a layer's frequency constant: θ_i = 1 / base^(2i/d), so base =
-   * θ_last^(−d / (2·last)); the integer nearest that must reproduce every θ_i as RotaryEmbedding
-   * computes it, else the constant is refused.
-   */
+  /** The integer rotary base of a layer's frequency constant, else the constant is refused. */
   private double base(LayerAttention a) {
-    float[] f = a.invFreq();
-    int d = 2 * f.length;
-    int last = f.length - 1;
-    double base = last > 0 ? Math.rint(Math.pow(f[last], -(double) d / (2.0 * last))) : 0;
-    for (int i = 0; i < f.length; i++) {
-      float want = base > 0 ? 1f / (float) Math.pow(base, (float) (2 * i) / d) : Float.NaN;
-      if (!(Math.abs(want - f[i]) <= FREQUENCY_TOLERANCE * f[i])) {
-        throw new ModelFormatException(src + ": node " + a.cos().name() + " rotates with "
-            + "frequencies " + Arrays.toString(f) + ", which are not 1 / base^(2i/" + d + ") for "
-            + "an integer base (the nearest, " + base + ", gives " + want + " at i = " + i
-            + "); expected the default rotary of ModernBERT (rope_theta, no scaling)");
-      }
-    }
-    return base;
+    return integerBase(a.invFreq(), a.cos(), "the default rotary of ModernBERT (rope_theta, no "
+        + "scaling)");
   }
 }

@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  * ("/encoder/layer.0/attention/self/query/MatMul") must agree. The weight is then transposed to
  * HF's [out, in]. Initializer order is never used. A node this importer does not understand
  * (ONNX Runtime's fused Attention, SkipLayerNormalization and the like) is refused by name. A
- * graph computing rotary positions is read by {@link ModernBertOnnxGraph} when it has ModernBERT's
- * token embeddings, and refused otherwise (NomicBERT). A graph with GTE's fused qkv_proj bias
- * (rotary tables as constants, no Cos node) is read by {@link GteOnnxGraph}.
+ * NomicBERT export (initializer emb_ln.weight) is read by {@link NomicBertOnnxGraph}; a graph
+ * computing rotary positions by {@link ModernBertOnnxGraph} when it has ModernBERT's token
+ * embeddings, and refused otherwise. A graph with GTE's fused qkv_proj bias (rotary tables as
+ * constants, no Cos node) is read by {@link GteOnnxGraph}.
  */
 public final class OnnxReader {
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
@@ -45,8 +46,6 @@ public final class OnnxReader {
       "Abs", "Less", "Log", "Min");
   /** Ops of rotary positions computed in the graph: ModernBERT's are mapped by their own reader. */
   private static final java.util.Set<String> ROTARY_OPS = java.util.Set.of("Cos", "Sin");
-  /** NomicBertModel's LayerNorm after the embeddings, which names its exports. */
-  private static final String NOMIC_EMBEDDINGS_NORM = "emb_ln.weight";
   /** MPNet's max_distance, fixed in transformers' MPNetEncoder.compute_position_bias. */
   private static final int MPNET_MAX_DISTANCE = 128;
 
@@ -193,6 +192,8 @@ public final class OnnxReader {
         value = in.readFloat();
       } else if (field == 3 && wire == 0) {
         value = in.readInt64();
+      } else if (field == 4 && wire == 2) {
+        value = in.readBytes().toStringUtf8(); // s: a string attribute (Einsum's equation)
       } else if (field == 5 && wire == 2) {
         int limit = in.pushLimit(in.readRawVarint32());
         value = parseTensor(in);
@@ -309,20 +310,18 @@ public final class OnnxReader {
   }
 
   private Imported build() {
+    if (NomicBertOnnxGraph.isNomicBert(this)) return new NomicBertOnnxGraph(this).read();
     for (Node n : nodes) {
       if (!ROTARY_OPS.contains(n.op())) continue;
       if (ModernBertOnnxGraph.isModernBert(initializers)) {
         return new ModernBertOnnxGraph(this).read();
       }
-      String what = initializers.containsKey(NOMIC_EMBEDDINGS_NORM)
-          ? "and is a NomicBERT export (initializer " + NOMIC_EMBEDDINGS_NORM + "), which this "
-              + "importer does not map (its rotary family mapped from ONNX is ModernBERT's)"
-          : "but has no initializer " + ModernBertOnnxGraph.TOKEN_EMBEDDINGS + ", so it is not a "
-              + "ModernBERT export (the one rotary family this importer maps; NomicBERT's and "
-              + "GTE's are not mapped)";
       throw new ModelFormatException(source + ": node " + n.name() + " has op " + n.op()
-          + ": the graph computes rotary position embeddings " + what + "; load the model's "
-          + "Hugging Face directory (config.json + model.safetensors) instead");
+          + ": the graph computes rotary position embeddings but has no initializer "
+          + ModernBertOnnxGraph.TOKEN_EMBEDDINGS + " nor " + NomicBertOnnxGraph.EMBEDDINGS_NORM
+          + "weight, so it is neither a ModernBERT nor a NomicBERT export (the rotary families "
+          + "with Cos nodes this importer maps); load the model's Hugging Face directory "
+          + "(config.json + model.safetensors) instead");
     }
     if (GteOnnxGraph.isGte(initializers)) return new GteOnnxGraph(this).read();
     for (Node n : nodes) {

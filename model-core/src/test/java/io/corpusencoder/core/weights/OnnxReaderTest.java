@@ -221,8 +221,8 @@ class OnnxReaderTest {
   }
 
   /**
-   * A graph computing rotary cos/sin without ModernBERT's token embeddings (NomicBERT's or GTE's,
-   * here ModernBERT's with that initializer renamed) is refused naming its first Cos node.
+   * A graph computing rotary cos/sin without ModernBERT's token embeddings or NomicBERT's emb_ln
+   * (here ModernBERT's with that initializer renamed) is refused naming its first Cos node.
    */
   @Test
   void refusesARotaryGraphThatIsNotModernBert() throws Exception {
@@ -236,27 +236,32 @@ class OnnxReaderTest {
     }
     var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "m.onnx", null));
     assertEquals("m.onnx: node /layers.0/attn/rotary_emb/Cos has op Cos: the graph computes rotary "
-        + "position embeddings but has no initializer embeddings.tok_embeddings.weight, so it is "
-        + "not a ModernBERT export (the one rotary family this importer maps; NomicBERT's and "
-        + "GTE's are not mapped); load the model's Hugging Face directory (config.json + "
-        + "model.safetensors) instead", e.getMessage());
+        + "position embeddings but has no initializer embeddings.tok_embeddings.weight nor "
+        + "emb_ln.weight, so it is neither a ModernBERT nor a NomicBERT export (the rotary "
+        + "families with Cos nodes this importer maps); load the model's Hugging Face directory "
+        + "(config.json + model.safetensors) instead", e.getMessage());
   }
 
   /**
-   * A real NomicBERT export (models/onnx-nomic-refused/model.onnx: nomic's own NomicBertModel, one
-   * layer, 64-token vocabulary, seeded weights, torch.onnx TorchScript exporter at opset 18, made
-   * by make_nomic_onnx_refusal_fixture.py): refused naming its first Cos node and the family.
+   * A real NomicBERT export the importer cannot map (models/onnx-nomic-refused/model.onnx: nomic's
+   * own NomicBertModel with dynamic NTK, rotary_scaling_factor 2 over max_trained_positions 8, one
+   * layer, 64-token vocabulary, seeded weights, traced by torch.onnx at opset 18 on a 12-token
+   * sample, made by make_nomic_onnx_fixtures.py): past the trained length the trace keeps the NTK
+   * branch, so the frequencies are computed in the graph from the sequence length, and applied at
+   * every length. Refused naming the Einsum that multiplies by them and the node computing them.
    */
   @Test
-  void refusesANomicBertExportNamingItsRotaryNode() throws Exception {
+  void refusesANomicBertExportWithFrequenciesComputedInTheGraph() throws Exception {
     var url = getClass().getClassLoader().getResource("models/onnx-nomic-refused/model.onnx");
     java.nio.file.Path file = java.nio.file.Path.of(url.toURI());
     var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(file));
-    assertEquals(file + ": node /encoder/layers.0/attn/rotary_emb/Cos has op Cos: the graph "
-        + "computes rotary position embeddings and is a NomicBERT export (initializer "
-        + "emb_ln.weight), which this importer does not map (its rotary family mapped from ONNX "
-        + "is ModernBERT's); load the model's Hugging Face directory (config.json + "
-        + "model.safetensors) instead", e.getMessage());
+    assertEquals(file + ": node /encoder/layers.0/attn/rotary_emb/Einsum multiplies positions by "
+        + "frequencies computed in the graph (by node /encoder/layers.0/attn/rotary_emb/Mul_2, "
+        + "Mul), not a constant: nomic's dynamic NTK traced past max_trained_positions computes "
+        + "them from the sequence length, and the trace applies that at every length, which this "
+        + "importer does not map; expected constant inverse frequencies (export the model "
+        + "without rotary_scaling_factor, or with a sample no longer than max_trained_positions)",
+        e.getMessage());
   }
 
   /**
