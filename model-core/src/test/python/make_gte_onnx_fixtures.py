@@ -21,7 +21,8 @@ initialisation seeded (torch.manual_seed(0)).
 models/gte-split-order/model.onnx and permuted.onnx: how the importer reads which Split part is
 q, k and v and which is up and gate. model.onnx is a real export of the reference's NewModel
 (gte-en-tiny's config.json cut to one layer, a 64-token vocabulary and max_position_embeddings
-128, NTK factor 2 as published; weights seeded as make_gte_fixtures.randomize sets them, so every
+128, NTK factor 2 as published, with one token type as gte-multilingual-base has, which the trace
+gathers at position_ids * 0; weights seeded as make_gte_fixtures.randomize sets them, so every
 bias is its own). permuted.onnx is that graph rewritten to compute the same function with the
 fused products' parts in another order: qkv_proj's weight columns and bias as [v, q, k] with the
 Split's outputs reordered to match, up_gate_proj's columns as [gate, up] likewise (the reference
@@ -70,7 +71,8 @@ def export_refused(models, modeling, configuration):
 def export_split_order(models, modeling, configuration):
     with open(os.path.join(models, "gte-en-tiny", "config.json")) as f:
         fields = json.load(f)
-    fields.update(vocab_size=64, num_hidden_layers=1, max_position_embeddings=128)
+    fields.update(vocab_size=64, num_hidden_layers=1, max_position_embeddings=128,
+                  type_vocab_size=1)
     model = make_gte_fixtures.randomize(modeling.NewModel(configuration.NewConfig(**fields)), 21)
     out = os.path.join(models, "gte-split-order")
     path = export_onnx(model.eval(), out, sample_ids=torch.tensor([[1, 7, 11, 5, 9, 2]]))

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Which part of GTE's fused projections' Splits is q, k and v, and which is up and gate, is read
  * from the graph: models/gte-split-order/model.onnx is a real export of Alibaba-NLP's NewModel
- * (one layer, 64-token vocabulary, NTK factor 2, seeded weights), permuted.onnx the same graph
+ * (one layer, 64-token vocabulary, NTK factor 2, one token type as gte-multilingual-base has,
+ * seeded weights), permuted.onnx the same graph
  * rewritten with qkv_proj's parts as [v, q, k] and up_gate_proj's as [gate, up], Split outputs
  * reordered to match (make_gte_onnx_fixtures.py). Both must give the checkpoint-order weights
  * bit for bit, and each the output ONNX Runtime computes from its own file.
@@ -37,6 +38,7 @@ class GteSplitOrderTest {
     assertEquals(new EncoderConfig.Rotary(1, 500000.0, Integer.MAX_VALUE, 500000.0, 2.0),
         c.rotary());
     assertEquals(128, c.maxPositions());
+    assertEquals(1, c.typeVocabSize(), "the token type gathered at position_ids * 0");
     assertEquals(c, permuted.config());
     assertEquals(inOrder.weights().names(), permuted.weights().names());
     for (String name : inOrder.weights().names()) {
