@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -60,12 +61,25 @@ abstract class FamilyParityTest {
    * onnx/model.onnx (made by make_family_onnx_fixtures.py from the same weights).
    */
   FamilyParityTest(String name, int maxLength, boolean fromOnnx) {
+    this(name, maxLength, fromOnnx, null);
+  }
+
+  /**
+   * A fixture without a committed tokenizer.json: {@code tokenizer} (a file setup.sh caches) is
+   * copied into the model directory as its tokenizer.json.
+   */
+  FamilyParityTest(String name, int maxLength, Path tokenizer) {
+    this(name, maxLength, false, tokenizer);
+  }
+
+  private FamilyParityTest(String name, int maxLength, boolean fromOnnx, Path tokenizer) {
     this.name = fromOnnx ? name + " (onnx/model.onnx)" : name;
     this.maxLength = maxLength;
     try {
       source = fixture(name);
       Path dir = copyWithoutReference(source);
       if (fromOnnx) Files.delete(dir.resolve("model.safetensors"));
+      if (tokenizer != null) Files.copy(tokenizer, dir.resolve("tokenizer.json"));
       model = ModelLoader.load(dir.toString());
       refs = readReference(source.resolve("reference.jsonl.gz"));
     } catch (IOException | URISyntaxException e) {
@@ -268,5 +282,52 @@ abstract class FamilyParityTest {
         name, referenceName, longRefs.size(), longest, worst);
     assertEquals(2048, longest, "the longest text reaches 2048 tokens");
     assertTrue(worst <= HIDDEN_TOLERANCE, "long texts: max |Δ hidden| " + worst);
+  }
+
+  /**
+   * Past 4096 tokens (longest_reference.jsonl.gz, make_family_fixtures.write_longest_reference:
+   * texts of many languages with adversarial pieces between them, "mixed-4k" and "mixed-8k" cut
+   * at 8192, max_position_embeddings; every 8th token's hidden state and the last): the same
+   * ids, and each case within its own bound in {@code bounds} (by its "lang").
+   */
+  void checkLongestInputsUpTo8192Tokens(Map<String, Float> bounds) throws IOException {
+    List<JsonNode> cases = readJsonLines(source.resolve("longest_reference.jsonl.gz"));
+    assertEquals(bounds.size(), cases.size(), "longest_reference.jsonl.gz");
+    EmbeddingModel longest = model.withMaxLength(8192);
+    List<Embedding> ours = longest.embed(
+        cases.stream().map(n -> n.get("text").asText()).toList(), true, true, null);
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      JsonNode ref = cases.get(i);
+      String lang = ref.get("lang").asText();
+      int[] ids = new int[ref.get("input_ids").size()];
+      for (int t = 0; t < ids.length; t++) ids[t] = ref.get("input_ids").get(t).intValue();
+      assertArrayEquals(ids, ours.get(i).tokenIds(), "ids, " + lang);
+      float[][] h = ours.get(i).tokenVectors();
+      JsonNode rows = ref.get("rows");
+      float worst = 0f;
+      int worstRow = -1;
+      for (int k = 0; k < rows.size(); k++) {
+        JsonNode want = ref.get("hidden").get(k);
+        float[] got = h[rows.get(k).intValue()];
+        for (int c = 0; c < got.length; c++) {
+          float d = Math.abs((float) want.get(c).doubleValue() - got[c]);
+          if (!(d <= worst)) {
+            worst = d;
+            worstRow = rows.get(k).intValue();
+          }
+        }
+      }
+      float bound = bounds.get(lang);
+      System.out.printf("%s vs %s, %s, %d tokens: max |Δ hidden| = %.3g (token %d), "
+          + "bound %.0e%n", name, referenceName(), lang, ids.length, worst, worstRow, bound);
+      if (!(worst <= bound)) {
+        failures.add(lang + " (" + ids.length + " tokens): max |Δ hidden| " + worst
+            + " at token " + worstRow + " > " + bound);
+      }
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    assertEquals(8192, ours.get(cases.size() - 1).tokenIds().length,
+        "the longest text reaches max_position_embeddings");
   }
 }

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corpusencoder.core.config.EncoderConfig;
 import io.corpusencoder.core.model.Encoder;
 import io.corpusencoder.core.model.Workspace;
 import io.corpusencoder.core.model.families.Family;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -85,48 +79,7 @@ class ModernBertParityTest extends FamilyParityTest {
    */
   @Test
   void longestInputsUpTo8192TokensMatchPyTorch() throws Exception {
-    List<JsonNode> cases = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-        Files.newInputStream(source.resolve(LONGEST))), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) cases.add(json.readTree(line));
-    }
-    assertEquals(LONGEST_BOUNDS.size(), cases.size(), LONGEST);
-    EmbeddingModel longest = model.withMaxLength(8192);
-    List<Embedding> ours = longest.embed(
-        cases.stream().map(n -> n.get("text").asText()).toList(), true, true, null);
-    List<String> failures = new ArrayList<>();
-    for (int i = 0; i < cases.size(); i++) {
-      JsonNode ref = cases.get(i);
-      String lang = ref.get("lang").asText();
-      int[] ids = ints(ref.get("input_ids"));
-      assertArrayEquals(ids, ours.get(i).tokenIds(), "ids, " + lang);
-      float[][] h = ours.get(i).tokenVectors();
-      JsonNode rows = ref.get("rows");
-      float worst = 0f;
-      int worstRow = -1;
-      for (int k = 0; k < rows.size(); k++) {
-        JsonNode want = ref.get("hidden").get(k);
-        float[] got = h[rows.get(k).intValue()];
-        for (int c = 0; c < got.length; c++) {
-          float d = Math.abs((float) want.get(c).doubleValue() - got[c]);
-          if (!(d <= worst)) {
-            worst = d;
-            worstRow = rows.get(k).intValue();
-          }
-        }
-      }
-      float bound = LONGEST_BOUNDS.get(lang);
-      System.out.printf("%s vs PyTorch, %s, %d tokens: max |Δ hidden| = %.3g (token %d), "
-          + "bound %.0e%n", name, lang, ids.length, worst, worstRow, bound);
-      if (!(worst <= bound)) {
-        failures.add(lang + " (" + ids.length + " tokens): max |Δ hidden| " + worst
-            + " at token " + worstRow + " > " + bound);
-      }
-    }
-    assertTrue(failures.isEmpty(), String.join("\n", failures));
-    assertEquals(8192, ours.get(cases.size() - 1).tokenIds().length,
-        "the longest text reaches max_position_embeddings");
+    checkLongestInputsUpTo8192Tokens(LONGEST_BOUNDS);
   }
 
   /**
@@ -183,12 +136,6 @@ class ModernBertParityTest extends FamilyParityTest {
         () -> model.encoder().forward(new int[][] {ids}, new Workspace()));
     assertTrue(e.getMessage().contains("has 8193 tokens; the model takes at most "
         + "max_position_embeddings = 8192"), e.getMessage());
-  }
-
-  private static int[] ints(JsonNode a) {
-    int[] v = new int[a.size()];
-    for (int i = 0; i < v.length; i++) v[i] = a.get(i).intValue();
-    return v;
   }
 
   @Test
