@@ -300,8 +300,8 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
 
   private void attention(int l, Node qkv, Node oProj) {
     String p = "encoder.layer." + l + ".attention.";
-    Node split = split(biased(qkv, p.substring(0, p.length()) + "qkv_proj."), qkv, 3, hidden);
-    String[] heads4 = new String[3];
+    Node split = split(biased(qkv, p + "qkv_proj."), qkv, 3, hidden);
+    String[] perHead = new String[3];
     RotateHalf[] rotated = new RotateHalf[3];
     Node[] transposed = new Node[3];
     for (int i = 0; i < 3; i++) {
@@ -315,11 +315,11 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
         headSize = (int) shape[3];
       }
       require(shape[2] == heads, reshape, heads + " heads as in layer 0");
-      heads4[i] = reshape.outputs().get(0);
-      boolean sliced = g.consumers.getOrDefault(heads4[i], List.of()).stream()
+      perHead[i] = reshape.outputs().get(0);
+      boolean sliced = g.consumers.getOrDefault(perHead[i], List.of()).stream()
           .anyMatch(c -> c.op().equals("Slice"));
-      rotated[i] = sliced ? rotateHalf(heads4[i], headSize) : null;
-      String out = sliced ? rotated[i].value() : heads4[i];
+      rotated[i] = sliced ? rotateHalf(perHead[i], headSize) : null;
+      String out = sliced ? rotated[i].value() : perHead[i];
       transposed[i] = onlyConsumer(out, "Transpose", g.producers.get(out));
     }
     Node scores = null;
