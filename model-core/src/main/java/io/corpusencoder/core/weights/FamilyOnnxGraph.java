@@ -4,10 +4,15 @@ import io.corpusencoder.core.weights.OnnxReader.Node;
 import io.corpusencoder.core.weights.OnnxReader.RawTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The small steps every family's ONNX graph reader takes when it follows an export from its
@@ -30,6 +35,10 @@ abstract class FamilyOnnxGraph {
   /** The family's name in refusals ("ModernBERT", "NomicBERT"). */
   private final String family;
   final Set<String> usedInitializers = new HashSet<>();
+  /** The weights read, under their Hugging Face names. */
+  final WeightMap weights;
+  /** The MatMul node multiplying by each layer weight product, by Hugging Face name. */
+  final Map<String, Node> weightNodes = new HashMap<>();
 
   /** A rotate-half rotation {@code x·cos + rotate_half(x)·sin}: its output and its factors. */
   record RotateHalf(String value, String cos, Node mulCos, String sin, Node mulSin) {}
@@ -38,6 +47,55 @@ abstract class FamilyOnnxGraph {
     this.g = graph;
     this.src = graph.source;
     this.family = family;
+    this.weights = new WeightMap(graph.source);
+  }
+
+  /**
+   * The layers' weight products: every MatMul by an initializer (or an Identity of one) must be
+   * one {@code scope} names (group 1 the layer, group 2 the product's scope path, one of
+   * {@code products}); it is stored [in, out] and taken as HF's [out, in] under
+   * {@code layerPrefix} + layer + "." + the product with '/' as '.' + ".weight" (its node in
+   * {@link #weightNodes}). Layers must be 0..n−1, each with every product once. Returns n.
+   */
+  int weightProducts(Pattern scope, String layerPrefix, List<String> products) {
+    TreeMap<Integer, Set<String>> layers = new TreeMap<>();
+    for (Node n : g.nodes) {
+      RawTensor t = n.op().equals("MatMul") ? initializer(n.inputs().get(1)) : null;
+      if (t == null) continue;
+      Matcher m = scope.matcher(n.name());
+      if (!m.matches() || !products.contains(m.group(2))) {
+        throw new ModelFormatException(src + ": node " + n.name() + " multiplies by initializer "
+            + t.name() + "; expected only the MatMul nodes of " + family + "'s weight products "
+            + products + " (scope " + scope.pattern() + ")");
+      }
+      if (t.dims().length != 2 || !OnnxReader.isFloat(t)) {
+        throw new ModelFormatException(src + ": node " + n.name() + " multiplies by " + t.name()
+            + " of rank " + t.dims().length + "; expected a 2-D float weight");
+      }
+      int layer = Integer.parseInt(m.group(1));
+      String name = layerPrefix + layer + "." + m.group(2).replace('/', '.') + ".weight";
+      if (weightNodes.put(name, n) != null) {
+        throw new ModelFormatException(src + ": node " + n.name() + " is a second product for "
+            + name + "; expected one");
+      }
+      layers.computeIfAbsent(layer, k -> new TreeSet<>()).add(m.group(2));
+      int in = (int) t.dims()[0];
+      int out = (int) t.dims()[1];
+      weights.put(new Tensor(name, new int[] {out, in},
+          OnnxReader.transpose(g.toFloats(t), in, out)));
+    }
+    int numLayers = layers.size();
+    if (numLayers == 0 || layers.firstKey() != 0 || layers.lastKey() != numLayers - 1) {
+      throw new ModelFormatException(src + ": " + family + " layers found " + layers.keySet()
+          + "; expected 0..n-1");
+    }
+    for (var e : layers.entrySet()) {
+      if (e.getValue().size() != products.size()) {
+        throw new ModelFormatException(src + ": layer " + e.getKey() + " has weight products "
+            + e.getValue() + "; expected " + products);
+      }
+    }
+    return numLayers;
   }
 
   /** Refuses, naming {@code n} and its op, unless {@code ok}. */

@@ -7,13 +7,10 @@ import io.corpusencoder.core.weights.OnnxReader.Imported;
 import io.corpusencoder.core.weights.OnnxReader.Node;
 import io.corpusencoder.core.weights.OnnxReader.RawTensor;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,8 +62,6 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
 
   private final String prefix;
   private final Pattern weightScope;
-  private final WeightMap weights;
-  private final Map<String, Node> weightNodes = new HashMap<>();
   private Float eps;
   private int hidden;
   private int heads;
@@ -76,7 +71,6 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
 
   GteOnnxGraph(OnnxReader graph) {
     super(graph, "GTE NewModel");
-    this.weights = new WeightMap(graph.source);
     this.prefix = graph.initializers.containsKey(QKV_BIAS) ? "" : PREFIX;
     this.weightScope = Pattern.compile("^" + (prefix.isEmpty() ? "" : "/new")
         + "/encoder/layer\\.(\\d+)/(" + String.join("|", PRODUCTS) + ")/MatMul$");
@@ -95,23 +89,7 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
             + "fused ONNX Runtime operators come from optimized exports: export the plain model)");
       }
     }
-    TreeMap<Integer, Set<String>> layers = new TreeMap<>();
-    for (Node n : g.nodes) {
-      if (n.op().equals("MatMul") && initializer(n.inputs().get(1)) != null) {
-        mapWeight(n, layers);
-      }
-    }
-    int numLayers = layers.size();
-    if (numLayers == 0 || layers.firstKey() != 0 || layers.lastKey() != numLayers - 1) {
-      throw new ModelFormatException(src + ": GTE layers found " + layers.keySet()
-          + "; expected 0..n-1");
-    }
-    for (var e : layers.entrySet()) {
-      if (e.getValue().size() != PRODUCTS.size()) {
-        throw new ModelFormatException(src + ": layer " + e.getKey() + " has weight products "
-            + e.getValue() + "; expected " + PRODUCTS);
-      }
-    }
+    int numLayers = weightProducts(weightScope, "encoder.layer.", PRODUCTS);
     RawTensor word = initializer(prefix + WORD);
     require(word != null && word.dims().length == 2 && OnnxReader.isFloat(word), null,
         "a 2-D float initializer " + prefix + WORD);
@@ -179,31 +157,6 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(src + ": inferred config is invalid: " + e.getMessage(), e);
     }
-  }
-
-  /** A weight product named by its scope path, stored [in, out], taken as HF's [out, in]. */
-  private void mapWeight(Node n, TreeMap<Integer, Set<String>> layers) {
-    RawTensor t = initializer(n.inputs().get(1));
-    Matcher m = weightScope.matcher(n.name());
-    if (!m.matches()) {
-      throw new ModelFormatException(src + ": node " + n.name() + " multiplies by initializer "
-          + t.name() + "; expected only " + (prefix.isEmpty() ? "" : "/new")
-          + "/encoder/layer.N/" + PRODUCTS + "/MatMul (NewModel's weight products)");
-    }
-    if (t.dims().length != 2 || !OnnxReader.isFloat(t)) {
-      throw new ModelFormatException(src + ": node " + n.name() + " multiplies by " + t.name()
-          + " of rank " + t.dims().length + "; expected a 2-D float weight");
-    }
-    int layer = Integer.parseInt(m.group(1));
-    String name = "encoder.layer." + layer + "." + m.group(2).replace('/', '.') + ".weight";
-    if (weightNodes.put(name, n) != null) {
-      throw new ModelFormatException(src + ": node " + n.name() + " is a second product for "
-          + name + "; expected one");
-    }
-    layers.computeIfAbsent(layer, k -> new TreeSet<>()).add(m.group(2));
-    int in = (int) t.dims()[0];
-    int out = (int) t.dims()[1];
-    weights.put(new Tensor(name, new int[] {out, in}, OnnxReader.transpose(g.toFloats(t), in, out)));
   }
 
   /**

@@ -6,13 +6,10 @@ import io.corpusencoder.core.weights.OnnxReader.Imported;
 import io.corpusencoder.core.weights.OnnxReader.Node;
 import io.corpusencoder.core.weights.OnnxReader.RawTensor;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,8 +62,6 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
   /** "" for a ModernBertModel export, "model." when every name carries that prefix. */
   private final String prefix;
   private final Pattern weightScope;
-  private final WeightMap weights;
-  private final Map<String, Node> weightNodes = new HashMap<>();
   private Float eps;
   private int hidden;
   private int heads;
@@ -75,7 +70,6 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
 
   ModernBertOnnxGraph(OnnxReader graph) {
     super(graph, "ModernBERT");
-    this.weights = new WeightMap(graph.source);
     this.prefix = graph.initializers.containsKey(TOKEN_EMBEDDINGS) ? "" : PREFIX;
     this.weightScope = Pattern.compile("^" + (prefix.isEmpty() ? "" : "/model")
         + "/layers\\.(\\d+)/(attn/Wqkv|attn/Wo|mlp/Wi|mlp/Wo)/MatMul$");
@@ -101,23 +95,8 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
         weights.put(new Tensor(t.name().substring(prefix.length()), g.intDims(t), g.toFloats(t)));
       }
     }
-    TreeMap<Integer, Set<String>> layers = new TreeMap<>();
-    for (Node n : g.nodes) {
-      if (n.op().equals("MatMul") && initializer(n.inputs().get(1)) != null) {
-        mapWeight(n, layers);
-      }
-    }
-    int numLayers = layers.size();
-    if (numLayers == 0 || layers.firstKey() != 0 || layers.lastKey() != numLayers - 1) {
-      throw new ModelFormatException(src + ": ModernBERT layers found " + layers.keySet()
-          + "; expected 0..n-1");
-    }
-    for (var e : layers.entrySet()) {
-      if (e.getValue().size() != 4) {
-        throw new ModelFormatException(src + ": layer " + e.getKey() + " has weight products "
-            + e.getValue() + "; expected attn/Wqkv, attn/Wo, mlp/Wi and mlp/Wo");
-      }
-    }
+    int numLayers = weightProducts(weightScope, "layers.",
+        List.of("attn/Wqkv", "attn/Wo", "mlp/Wi", "mlp/Wo"));
     Tensor tok = weights.get(TOKEN_EMBEDDINGS);
     int vocab = tok.shape()[0];
     hidden = tok.shape()[1];
@@ -184,32 +163,6 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
 
   private static String weightName(int layer, String product) {
     return "layers." + layer + "." + product + ".weight";
-  }
-
-  /** A weight product named by its scope path, stored [in, out], taken as HF's [out, in]. */
-  private void mapWeight(Node n, TreeMap<Integer, Set<String>> layers) {
-    RawTensor t = initializer(n.inputs().get(1));
-    Matcher m = weightScope.matcher(n.name());
-    if (!m.matches()) {
-      throw new ModelFormatException(src + ": node " + n.name() + " multiplies by initializer "
-          + t.name() + "; expected only " + (prefix.isEmpty() ? "" : "/model")
-          + "/layers.N/{attn/Wqkv,attn/Wo,mlp/Wi,mlp/Wo}/MatMul (ModernBertModel's weight "
-          + "products)");
-    }
-    if (t.dims().length != 2 || !OnnxReader.isFloat(t)) {
-      throw new ModelFormatException(src + ": node " + n.name() + " multiplies by " + t.name()
-          + " of rank " + t.dims().length + "; expected a 2-D float weight");
-    }
-    int layer = Integer.parseInt(m.group(1));
-    String name = weightName(layer, m.group(2).replace('/', '.'));
-    if (weightNodes.put(name, n) != null) {
-      throw new ModelFormatException(src + ": node " + n.name() + " is a second product for "
-          + name + "; expected one");
-    }
-    layers.computeIfAbsent(layer, k -> new TreeSet<>()).add(m.group(2));
-    int in = (int) t.dims()[0];
-    int out = (int) t.dims()[1];
-    weights.put(new Tensor(name, new int[] {out, in}, OnnxReader.transpose(g.toFloats(t), in, out)));
   }
 
   /**

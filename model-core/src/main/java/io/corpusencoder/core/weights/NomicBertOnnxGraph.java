@@ -6,15 +6,11 @@ import io.corpusencoder.core.model.RotaryEmbedding;
 import io.corpusencoder.core.weights.OnnxReader.Imported;
 import io.corpusencoder.core.weights.OnnxReader.Node;
 import io.corpusencoder.core.weights.OnnxReader.RawTensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,8 +61,6 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
   /** The rotary a query or key was rotated with: its base and the rows its table has (0: any). */
   private record Rotary(double base, int rows, Node at) {}
 
-  private final WeightMap weights;
-  private final Map<String, Node> weightNodes = new HashMap<>();
   /** Integer shapes known while walking (values' dimensions, UNKNOWN where dynamic). */
   private final Map<String, long[]> shapes = new HashMap<>();
   private Float eps;
@@ -77,7 +71,6 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
 
   NomicBertOnnxGraph(OnnxReader graph) {
     super(graph, "NomicBERT");
-    this.weights = new WeightMap(graph.source);
   }
 
   /** Whether the graph has NomicBertModel's emb_ln (an initializer or an Identity of one). */
@@ -87,24 +80,8 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
   }
 
   Imported read() {
-    TreeMap<Integer, Set<String>> layers = new TreeMap<>();
-    for (Node n : g.nodes) {
-      if (n.op().equals("MatMul") && initializer(n.inputs().get(1)) != null) {
-        mapWeight(n, layers);
-      }
-    }
-    int numLayers = layers.size();
-    if (numLayers == 0 || layers.firstKey() != 0 || layers.lastKey() != numLayers - 1) {
-      throw new ModelFormatException(src + ": NomicBERT layers found " + layers.keySet()
-          + "; expected 0..n-1");
-    }
-    for (var e : layers.entrySet()) {
-      if (e.getValue().size() != 5) {
-        throw new ModelFormatException(src + ": layer " + e.getKey() + " has weight products "
-            + e.getValue() + "; expected attn/Wqkv, attn/out_proj, mlp/fc11, mlp/fc12 and "
-            + "mlp/fc2");
-      }
-    }
+    int numLayers = weightProducts(WEIGHT_SCOPE, "encoder.layers.",
+        List.of("attn/Wqkv", "attn/out_proj", "mlp/fc11", "mlp/fc12", "mlp/fc2"));
     int vocab = embeddingTable(WORD_EMBEDDINGS, "input_ids");
     int typeVocab = embeddingTable(TOKEN_TYPE_EMBEDDINGS, "token_type_ids");
     hidden = weights.get(WORD_EMBEDDINGS).shape()[1];
@@ -160,31 +137,6 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
 
   private static String weightName(int layer, String product) {
     return "encoder.layers." + layer + "." + product + ".weight";
-  }
-
-  /** A weight product named by its scope path, stored [in, out], taken as HF's [out, in]. */
-  private void mapWeight(Node n, TreeMap<Integer, Set<String>> layers) {
-    RawTensor t = initializer(n.inputs().get(1));
-    Matcher m = WEIGHT_SCOPE.matcher(n.name());
-    if (!m.matches()) {
-      throw new ModelFormatException(src + ": node " + n.name() + " multiplies by initializer "
-          + t.name() + "; expected only /encoder/layers.N/{attn/Wqkv,attn/out_proj,mlp/fc11,"
-          + "mlp/fc12,mlp/fc2}/MatMul (NomicBertModel's weight products)");
-    }
-    if (t.dims().length != 2 || !OnnxReader.isFloat(t)) {
-      throw new ModelFormatException(src + ": node " + n.name() + " multiplies by " + t.name()
-          + " of rank " + t.dims().length + "; expected a 2-D float weight");
-    }
-    int layer = Integer.parseInt(m.group(1));
-    String name = weightName(layer, m.group(2).replace('/', '.'));
-    if (weightNodes.put(name, n) != null) {
-      throw new ModelFormatException(src + ": node " + n.name() + " is a second product for "
-          + name + "; expected one");
-    }
-    layers.computeIfAbsent(layer, k -> new TreeSet<>()).add(m.group(2));
-    int in = (int) t.dims()[0];
-    int out = (int) t.dims()[1];
-    weights.put(new Tensor(name, new int[] {out, in}, OnnxReader.transpose(g.toFloats(t), in, out)));
   }
 
   /** An embedding table gathered at a graph input: taken under its name; returns its rows. */
