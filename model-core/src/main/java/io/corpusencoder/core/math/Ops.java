@@ -15,11 +15,12 @@ public final class Ops {
    * row, is its chunk's vector when it has one chunk, and the mean of several chunks is
    * L2-normalized only when the model normalizes; 5: attention runs in blocks of 256 queries and
    * a local-window layer only over its band of keys, so sequences longer than 256 tokens sum
-   * their attention in other splits; shorter ones run the same products as in 4). Jobs record it,
+   * their attention in other splits; shorter ones run the same products as in 4; 6: SiLU, and
+   * with it SwiGLU, runs in fp32 from FastMath's exp instead of double StrictMath). Jobs record it,
    * so a resumed job never mixes vectors from two revisions, and outputs carry it in their
    * metadata.
    */
-  public static final int NUMERICS_REVISION = 5;
+  public static final int NUMERICS_REVISION = 6;
 
   private static final SimdSupport SIMD_SUPPORT = SimdSupport.probe();
   private static final boolean SIMD = SIMD_SUPPORT.enabled();
@@ -124,6 +125,20 @@ public final class Ops {
     }
   }
 
+  /**
+   * SwiGLU in place, x [rows, 2·n] -> x [rows, n]: SiLU(gate) · up per row, gate the first half;
+   * the same bits as SiLU on a copy of the gate then the product.
+   */
+  public static void siluGateInPlace(float[] x, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+      if (SIMD) {
+        VectorKernels.siluGate(x, 2 * n * r, n, n * r);
+      } else {
+        ScalarKernels.siluGate(x, 2 * n * r, n, n * r);
+      }
+    }
+  }
+
   /** Exact-form GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as torch's default and HF "gelu". */
   public static void geluInPlace(float[] x, int n) {
     if (SIMD) {
@@ -164,13 +179,14 @@ public final class Ops {
   }
 
   /**
-   * SiLU (swish), x · sigmoid(x) = x / (1 + e^−x), HF "silu" / "swish", the gate of SwiGLU;
-   * computed in double with StrictMath, one rounding to fp32, so every JVM gives the same bits.
+   * SiLU (swish), x · sigmoid(x) = x / (1 + e^−x), HF "silu" / "swish": x[off, off + n) =
+   * SiLU(x), as {@link FastMath#silu} (fp32, the same bits on every JVM and CPU).
    */
   public static void siluInPlace(float[] x, int off, int n) {
-    for (int i = off; i < off + n; i++) {
-      double v = x[i];
-      x[i] = (float) (v / (1.0 + StrictMath.exp(-v)));
+    if (SIMD) {
+      VectorKernels.silu(x, off, n);
+    } else {
+      ScalarKernels.silu(x, off, n);
     }
   }
 

@@ -27,6 +27,19 @@ final class ScalarKernels {
     for (int i = 0; i < n; i++) x[out + i] = FastMath.gelu(x[in + i]) * x[in + n + i];
   }
 
+  /** x[off, off+n) = SiLU(x). */
+  static void silu(float[] x, int off, int n) {
+    for (int i = 0; i < n; i++) x[off + i] = FastMath.silu(x[off + i]);
+  }
+
+  /**
+   * x[out, out+n) = SiLU(x[in, in+n)) · x[in+n, in+2n): SwiGLU of one row (gate first), placed
+   * as {@link #geluGate}.
+   */
+  static void siluGate(float[] x, int in, int n, int out) {
+    for (int i = 0; i < n; i++) x[out + i] = FastMath.silu(x[in + i]) * x[in + n + i];
+  }
+
   /** x[off, off+n) = (x + bias[0, n)) + residual[off, off+n). */
   static void add2(float[] x, int off, float[] bias, float[] residual, int n) {
     for (int i = 0; i < n; i++) x[off + i] = (x[off + i] + bias[i]) + residual[off + i];

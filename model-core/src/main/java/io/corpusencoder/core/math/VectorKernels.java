@@ -112,6 +112,11 @@ final class VectorKernels {
     return half.fma(erf, half);
   }
 
+  /** SiLU of each lane, as FastMath.silu. */
+  private static FloatVector silu(FloatVector v) {
+    return v.div(ONE.add(exp(v.neg()))).blend(v.mul(0f), v.lt(-EXP_HIGH));
+  }
+
   /** x[off, off+n) = GELU(x), as FastMath.gelu per element. */
   static void gelu(float[] x, int off, int n) {
     int i = 0;
@@ -139,6 +144,25 @@ final class VectorKernels {
           .intoArray(x, out + i);
     }
     for (; i < n; i++) x[out + i] = FastMath.gelu(x[in + i]) * x[in + n + i];
+  }
+
+  /** x[off, off+n) = SiLU(x), as FastMath.silu per element. */
+  static void silu(float[] x, int off, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      silu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) x[off + i] = FastMath.silu(x[off + i]);
+  }
+
+  /** SwiGLU of one row, as ScalarKernels.siluGate. */
+  static void siluGate(float[] x, int in, int n, int out) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      silu(FloatVector.fromArray(S, x, in + i)).mul(FloatVector.fromArray(S, x, in + n + i))
+          .intoArray(x, out + i);
+    }
+    for (; i < n; i++) x[out + i] = FastMath.silu(x[in + i]) * x[in + n + i];
   }
 
   /** x[off, off+n) = (x + bias[0, n)) + residual[off, off+n). */

@@ -139,6 +139,10 @@ public record EncoderLayer(
       Ops.geluGateInPlace(x, rows, n);
       return;
     }
+    if (activation == Activation.SILU) {
+      Ops.siluGateInPlace(x, rows, n);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int in = 2 * n * r;
       System.arraycopy(x, in, x, n * r, n);

@@ -157,6 +157,129 @@ class KernelTwinsTest {
     });
   }
 
+  @Test
+  @EnabledIf("vectorApi")
+  void silu() {
+    check("silu", 20f, (simd, x, off, n) -> {
+      if (simd) VectorKernels.silu(x, off, n); else ScalarKernels.silu(x, off, n);
+      return 0f;
+    });
+  }
+
+  /** As geluGate: one row of gate and up (n/2 each), written over the gate. */
+  @Test
+  @EnabledIf("vectorApi")
+  void siluGate() {
+    check("siluGate", 20f, (simd, x, off, n) -> {
+      if (simd) {
+        VectorKernels.siluGate(x, off, n / 2, off);
+      } else {
+        ScalarKernels.siluGate(x, off, n / 2, off);
+      }
+      return 0f;
+    });
+  }
+
+  /**
+   * SwiGLU's edges through Ops (so in both executions, each twin): where exp leaves its range,
+   * the infinities, NaN, signed zeros and a subnormal, each against its hand-derived value; 21
+   * rows of one pair each, then the same values in one long row (SIMD lanes and tail).
+   */
+  @Test
+  void siluGateEdges() {
+    float inf = Float.POSITIVE_INFINITY;
+    float nan = Float.NaN;
+    float[][] cases = { // gate, up, SiLU(gate) · up
+        {-inf, 2f, nan}, // −∞ / (1 + ∞), as torch
+        {-1e7f, 2f, -0f}, // below −88.3: exactly −0 (the true value underflows)
+        {-100f, 2f, -0f},
+        {-88.4f, 2f, -0f}, // the true value, 4e-37, is dropped
+        {-100f, inf, nan}, // −0 · ∞, as torch
+        {-0f, 2f, -0f},
+        {0f, 2f, 0f},
+        {0f, -2f, -0f},
+        {1e-40f, 2f, 1e-40f}, // subnormal: 1e-40 / 2 · 2, exact
+        {1f, 2f, (float) (2 / (1 + Math.exp(-1)))}, // 1.4621172: within the bound below
+        {1f, inf, inf},
+        {-1f, 3f, (float) (-3 / (1 + Math.exp(1)))},
+        {20f, 1f, 20f}, // 20 / (1 + 2e-9) rounds to 20
+        {88f, 1f, 88f},
+        {88.4f, 1f, 88.4f},
+        {100f, -1f, -100f},
+        {1e7f, 1f, 1e7f},
+        {inf, 1f, inf},
+        {inf, 0f, nan}, // ∞ · 0
+        {nan, 1f, nan},
+        {1f, nan, nan},
+    };
+    int n = cases.length;
+    float[] rows = new float[2 * n];
+    float[] row = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      rows[2 * i] = cases[i][0];
+      rows[2 * i + 1] = cases[i][1];
+      row[i] = cases[i][0];
+      row[n + i] = cases[i][1];
+    }
+    Ops.siluGateInPlace(rows, n, 1);
+    Ops.siluGateInPlace(row, 1, n);
+    for (int i = 0; i < n; i++) {
+      float want = cases[i][2];
+      String what = "SiLU(" + cases[i][0] + ") · " + cases[i][1];
+      for (float got : new float[] {rows[i], row[i]}) {
+        if (Float.isNaN(want) || want == 0f || Float.isInfinite(want) || Math.abs(want) >= 20f
+            || Math.abs(want) < 1e-30f) {
+          assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), what + ": " + got);
+        } else {
+          assertEquals(want, got, SILU_GATE_RELATIVE * Math.abs(want), what);
+        }
+      }
+    }
+  }
+
+  /**
+   * The relative error bound of SiLU(g) · u against exact arithmetic: FastMath.exp's own (2e-7,
+   * OpsTest's bound, damped by e^−g / (1 + e^−g) ≤ 1), then three fp32 roundings of 2^-24 each
+   * (1 + e^−g, the division, the product): 3.8e-7, under 7 units of 2^-24, so under 7 ulps.
+   */
+  static final double SILU_GATE_RELATIVE = 2e-7 + 3 * 0x1p-24;
+
+  /**
+   * SwiGLU against double precision, silu(g) = g / (1 + e^−g) · u in double (about 1e-16, exact
+   * for this purpose), on 200,000 gate/up pairs spread over [-95, 95] · up to 10: within
+   * {@link #SILU_GATE_RELATIVE}, plus an absolute 2^-149 per rounding where the result is
+   * subnormal; below −88.3, where ours is exactly ∓0, within the 4.2e-37 · |u| it drops.
+   */
+  @Test
+  void siluGateIsWithinItsBoundOfDoublePrecision() {
+    Random r = new Random(6);
+    int n = 1000;
+    int rowsCount = 200;
+    float[] x = new float[2 * n * rowsCount];
+    for (int i = 0; i < x.length; i++) {
+      boolean gate = i % (2 * n) < n;
+      x[i] = gate ? (float) ((r.nextDouble() * 2 - 1) * (r.nextInt(4) == 0 ? 95 : 8))
+          : (float) (r.nextGaussian() * 3);
+    }
+    float[] in = x.clone();
+    Ops.siluGateInPlace(x, rowsCount, n);
+    double worst = 0;
+    for (int row = 0; row < rowsCount; row++) {
+      for (int c = 0; c < n; c++) {
+        double g = in[2 * n * row + c];
+        double u = in[2 * n * row + n + c];
+        double want = g / (1 + Math.exp(-g)) * u;
+        float got = x[n * row + c];
+        double tolerance = g < -88.3f ? 4.2e-37 * Math.abs(u)
+            : SILU_GATE_RELATIVE * Math.abs(want) + 3 * 0x1p-149;
+        assertTrue(Math.abs(got - want) <= tolerance,
+            () -> "SiLU(" + g + ") · " + u + " = " + want + ", got " + got);
+        if (Math.abs(want) >= 0x1p-126) worst = Math.max(worst, Math.abs(got - want) / Math.abs(want));
+      }
+    }
+    assertTrue(worst > 0, "the kernel is not exact: the check has something to see");
+  }
+
   /** n covers one head of 2·(n/2) columns; cos and sin take an odd table offset. */
   @Test
   @EnabledIf("vectorApi")
