@@ -196,10 +196,12 @@ abstract class FamilyOnnxGraph {
     Node from = g.producers.get(x);
     Node first = null;
     Node second = null;
+    // The halves' bounds are traced from x's shape (x.shape[-1] // 2, or chunk(2)'s (d + 1) // 2):
+    // evaluated with x's last dimension known.
+    Map<String, long[]> shapes = Map.of(x, new long[] {UNKNOWN, UNKNOWN, UNKNOWN, headSize});
     for (Node c : g.consumers.getOrDefault(x, List.of())) {
       if (!c.op().equals("Slice") || !c.inputs().get(0).equals(x)) continue;
-      long[] starts = g.constantLongs(c.inputs().get(1));
-      if (starts != null && Arrays.equals(starts, new long[] {0})) {
+      if (Arrays.equals(ints(c.inputs().get(1), shapes), new long[] {0})) {
         first = c;
       } else {
         second = c;
@@ -209,10 +211,12 @@ abstract class FamilyOnnxGraph {
         + "[d/2, d) for rotate_half");
     requireLastAxisSlice(first, 3);
     requireLastAxisSlice(second, 3);
-    Node half = half(first.inputs().get(2), first, x);
-    require(half == half(second.inputs().get(1), second, x), second,
-        "to start where " + first.name() + " ends (d/2)");
-    long[] end = g.constantLongs(second.inputs().get(2));
+    long half = headSize / 2;
+    require(Arrays.equals(ints(first.inputs().get(2), shapes), new long[] {half}), first,
+        "the first half [0, " + half + "): a bound of d/2 from the last dimension of " + x);
+    require(Arrays.equals(ints(second.inputs().get(1), shapes), new long[] {half}), second,
+        "to start where " + first.name() + " ends (d/2 = " + half + ")");
+    long[] end = ints(second.inputs().get(2), shapes);
     require(end != null && end.length == 1 && end[0] >= headSize, second,
         "to run to the end of the head");
     Node neg = onlyConsumer(second.outputs().get(0), "Neg", second);
@@ -228,23 +232,6 @@ abstract class FamilyOnnxGraph {
         "x·cos + rotate_half(x)·sin (the other term a Mul of " + x + ")");
     return new RotateHalf(add.outputs().get(0), other(mulCos, x), mulCos,
         other(mulSin, cat.outputs().get(0)), mulSin);
-  }
-
-  /** The Div node computing d/2 from x's last dimension, reached through Unsqueeze and Cast. */
-  private Node half(String value, Node slice, String x) {
-    Node div = g.producers.get(through(value, "Unsqueeze", "Cast"));
-    boolean ok = div != null && div.op().equals("Div")
-        && Long.valueOf(2).equals(scalarLong(div.inputs().get(1)));
-    if (ok) {
-      Node gather = g.producers.get(div.inputs().get(0));
-      Long index = gather == null ? null : scalarLong(gather.inputs().get(1));
-      Node shape = gather == null ? null : g.producers.get(gather.inputs().get(0));
-      ok = gather != null && gather.op().equals("Gather") && index != null
-          && (index == 3 || index == -1) && shape != null && shape.op().equals("Shape")
-          && shape.inputs().get(0).equals(x);
-    }
-    require(ok, slice, "a bound of d/2: the last dimension of " + x + " divided by 2");
-    return div;
   }
 
   /** √s with s = 1/√d: a Sqrt of 1 / Sqrt(q's last dimension) or of a constant 1/√d. */

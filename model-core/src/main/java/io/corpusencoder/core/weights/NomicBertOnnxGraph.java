@@ -353,7 +353,6 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
     String xr = rot.outputs().get(0);
     Node mulCos = onlyConsumer(xr, "Mul", rot);
     Table cos = factor(other(mulCos, xr), x, qkv, mulCos);
-
     long[] r = ints(rot.inputs().get(2), shapes);
     require(r != null && r.length == 1 && r[0] == 2L * cos.width(), rot, "the rotary part's "
         + "end 2 × the table's width (" + 2 * cos.width() + "), got " + Arrays.toString(r));
@@ -361,36 +360,12 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
         + r[0] + ": rotary_emb_fraction < 1 is not supported)");
     long[] passStart = ints(pass.inputs().get(1), shapes);
     require(Arrays.equals(passStart, r), pass, "the rest to start at r = " + r[0]);
-    shapes.put(xr, new long[] {UNKNOWN, UNKNOWN, heads, r[0]});
-
-    // rotate_half: x.chunk(2, dim=-1) → concat(−x₂, x₁)
-    Node first = null;
-    Node second = null;
-    for (Node c : g.consumers.getOrDefault(xr, List.of())) {
-      if (!c.op().equals("Slice")) continue;
-      if (Arrays.equals(ints(c.inputs().get(1), shapes), new long[] {0})) first = c;
-      else second = c;
-    }
-    require(first != null && second != null, rot, "the rotary part cut in halves (chunk(2))");
-    requireLastAxisSlice(first, 3);
-    requireLastAxisSlice(second, 3);
-    long half = r[0] / 2;
-    require(Arrays.equals(ints(first.inputs().get(2), shapes), new long[] {half}), first,
-        "the first half [0, " + half + ")");
-    require(Arrays.equals(ints(second.inputs().get(1), shapes), new long[] {half})
-        && Arrays.equals(ints(second.inputs().get(2), shapes), new long[] {r[0]}), second,
-        "the second half [" + half + ", " + r[0] + ")");
-    Node neg = onlyConsumer(second.outputs().get(0), "Neg", second);
-    Node cat = onlyConsumer(neg.outputs().get(0), "Concat", neg);
-    long catAxis = attrLong(cat, "axis", 0);
-    require(cat.inputs().equals(List.of(neg.outputs().get(0), first.outputs().get(0)))
-        && (catAxis == -1 || catAxis == 3), cat, "rotate_half: concat(-x[d/2:], x[:d/2]) on the "
-        + "last axis");
-    Node mulSin = onlyConsumer(cat.outputs().get(0), "Mul", cat);
-    Table sin = factor(other(mulSin, cat.outputs().get(0)), x, qkv, mulSin);
-    Node add = onlyConsumer(mulSin.outputs().get(0), "Add", mulSin);
-    require(Set.copyOf(add.inputs()).equals(Set.of(mulCos.outputs().get(0),
-        mulSin.outputs().get(0))), add, "x·cos + rotate_half(x)·sin");
+    // rotate_half(x) = x.chunk(2, dim=-1) → concat(−x₂, x₁): the halves' bounds evaluate to d/2
+    RotateHalf half = rotateHalf(xr, (int) r[0]);
+    require(half.mulCos() == mulCos, half.mulCos(), "x·cos with the cos factor of "
+        + mulCos.name());
+    Table sin = factor(half.sin(), x, qkv, half.mulSin());
+    Node add = g.producers.get(half.value());
     Node whole = onlyConsumer(add.outputs().get(0), "Concat", add);
     long wholeAxis = attrLong(whole, "axis", 0);
     require(whole.inputs().equals(List.of(add.outputs().get(0), pass.outputs().get(0)))
