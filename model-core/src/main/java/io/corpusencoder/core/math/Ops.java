@@ -38,7 +38,16 @@ public final class Ops {
   /** x[r, :] = (x - mean) / sqrt(var + eps) · gamma + beta, per row; biased variance as in torch. */
   public static void layerNormInPlace(
       float[] x, int rows, int cols, float[] gamma, float[] beta, float eps) {
-    for (int r = 0; r < rows; r++) normalizeRow(x, r * cols, cols, gamma, beta, eps);
+    layerNorm(x, x, rows, cols, gamma, beta, eps);
+  }
+
+  /**
+   * dst[r, :] = LayerNorm(src[r, :]) (src may be dst): the in-place form's operations, so its
+   * bits, without first copying src to dst.
+   */
+  public static void layerNorm(
+      float[] src, float[] dst, int rows, int cols, float[] gamma, float[] beta, float eps) {
+    for (int r = 0; r < rows; r++) normalizeRow(src, dst, r * cols, cols, gamma, beta, eps);
   }
 
   /**
@@ -54,18 +63,18 @@ public final class Ops {
       } else {
         ScalarKernels.add2(x, off, bias, residual, cols);
       }
-      normalizeRow(x, off, cols, gamma, beta, eps);
+      normalizeRow(x, x, off, cols, gamma, beta, eps);
     }
   }
 
-  private static void normalizeRow(float[] x, int off, int cols, float[] gamma, float[] beta,
-      float eps) {
-    float mean = sum(x, off, cols) / cols;
-    float inv = (float) (1.0 / Math.sqrt(sumSquares(x, off, cols, mean) / cols + eps));
+  private static void normalizeRow(float[] src, float[] dst, int off, int cols, float[] gamma,
+      float[] beta, float eps) {
+    float mean = sum(src, off, cols) / cols;
+    float inv = (float) (1.0 / Math.sqrt(sumSquares(src, off, cols, mean) / cols + eps));
     if (SIMD) {
-      VectorKernels.normalize(x, off, cols, mean, inv, gamma, beta);
+      VectorKernels.normalize(src, dst, off, cols, mean, inv, gamma, beta);
     } else {
-      ScalarKernels.normalize(x, off, cols, mean, inv, gamma, beta);
+      ScalarKernels.normalize(src, dst, off, cols, mean, inv, gamma, beta);
     }
   }
 

@@ -62,10 +62,10 @@ final class ScalarKernels {
     for (int i = 0; i < n; i++) x[off + i] *= s;
   }
 
-  /** x = ((x − mean) · inv) · gamma + beta over one row. */
-  static void normalize(float[] x, int off, int n, float mean, float inv, float[] gamma,
-      float[] beta) {
-    for (int i = 0; i < n; i++) x[off + i] = (x[off + i] - mean) * inv * gamma[i] + beta[i];
+  /** dst = ((src − mean) · inv) · gamma + beta over one row at off (src may be dst). */
+  static void normalize(float[] src, float[] dst, int off, int n, float mean, float inv,
+      float[] gamma, float[] beta) {
+    for (int i = 0; i < n; i++) dst[off + i] = (src[off + i] - mean) * inv * gamma[i] + beta[i];
   }
 
   /**

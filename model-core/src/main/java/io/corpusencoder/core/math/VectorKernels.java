@@ -208,16 +208,16 @@ final class VectorKernels {
     for (; i < n; i++) x[off + i] *= s;
   }
 
-  /** x = ((x − mean) · inv) · gamma + beta over one row, as ScalarKernels.normalize. */
-  static void normalize(float[] x, int off, int n, float mean, float inv, float[] gamma,
-      float[] beta) {
+  /** dst = ((src − mean) · inv) · gamma + beta over one row, as ScalarKernels.normalize. */
+  static void normalize(float[] src, float[] dst, int off, int n, float mean, float inv,
+      float[] gamma, float[] beta) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, off + i);
+      FloatVector v = FloatVector.fromArray(S, src, off + i);
       v.sub(mean).mul(inv).mul(FloatVector.fromArray(S, gamma, i))
-          .add(FloatVector.fromArray(S, beta, i)).intoArray(x, off + i);
+          .add(FloatVector.fromArray(S, beta, i)).intoArray(dst, off + i);
     }
-    for (; i < n; i++) x[off + i] = (x[off + i] - mean) * inv * gamma[i] + beta[i];
+    for (; i < n; i++) dst[off + i] = (src[off + i] - mean) * inv * gamma[i] + beta[i];
   }
 
   /**

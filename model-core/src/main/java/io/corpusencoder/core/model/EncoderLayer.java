@@ -59,13 +59,15 @@ public record EncoderLayer(
       outputNorm.biasResidualForwardInPlace(ws.scratch, output.bias(), ws.hidden, rows);
       ws.swapHiddenAndScratch();
     } else {
-      System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
-      if (attentionNorm != null) attentionNorm.forwardInPlace(ws.scratch, rows);
+      if (attentionNorm != null) {
+        attentionNorm.forward(ws.hidden, ws.scratch, rows);
+      } else {
+        System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
+      }
       attention.forward(ws.scratch, ws, layout, keyMask, ws.context);
       attentionOutput.forward(ws.context, rows, ws.scratch);
       addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + Attention(LN(x))
-      System.arraycopy(ws.hidden, 0, ws.scratch, 0, rows * hidden);
-      outputNorm.forwardInPlace(ws.scratch, rows);
+      outputNorm.forward(ws.hidden, ws.scratch, rows);
       intermediateActivated(ws.scratch, rows, ws.ffn);
       output.forward(ws.ffn, rows, ws.scratch);
       addInPlace(ws.hidden, ws.scratch, rows * hidden); // x = x + FFN(LN(x))

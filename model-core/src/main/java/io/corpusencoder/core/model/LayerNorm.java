@@ -10,6 +10,11 @@ public record LayerNorm(float[] gamma, float[] beta, float eps) implements Seria
     Ops.layerNormInPlace(x, rows, gamma.length, gamma, beta, eps);
   }
 
+  /** dst [rows, gamma.length] = LayerNorm(src), src unchanged. */
+  void forward(float[] src, float[] dst, int rows) {
+    Ops.layerNorm(src, dst, rows, gamma.length, gamma, beta, eps);
+  }
+
   /** x = LayerNorm(x + bias + residual), in place. */
   void biasResidualForwardInPlace(float[] x, float[] bias, float[] residual, int rows) {
     Ops.biasResidualLayerNormInPlace(x, bias, residual, rows, gamma.length, gamma, beta, eps);

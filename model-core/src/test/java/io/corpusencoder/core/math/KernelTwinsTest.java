@@ -1,5 +1,6 @@
 package io.corpusencoder.core.math;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -303,12 +304,31 @@ class KernelTwinsTest {
     float[] beta = operand("normalize.beta", 1f);
     check("normalize", 10f, (simd, x, off, n) -> {
       if (simd) {
-        VectorKernels.normalize(x, off, n, 0.37f, 1.9f, gamma, beta);
+        VectorKernels.normalize(x, x, off, n, 0.37f, 1.9f, gamma, beta);
       } else {
-        ScalarKernels.normalize(x, off, n, 0.37f, 1.9f, gamma, beta);
+        ScalarKernels.normalize(x, x, off, n, 0.37f, 1.9f, gamma, beta);
       }
       return 0f;
     });
+  }
+
+  /** From another array into x (pre-LayerNorm layers read the residual stream, write scratch). */
+  @Test
+  @EnabledIf("vectorApi")
+  void normalizeFromSource() {
+    float[] src = operand("normalizeFromSource.src", 10f);
+    float[] gamma = operand("normalizeFromSource.gamma", 1f);
+    float[] beta = operand("normalizeFromSource.beta", 1f);
+    float[] before = src.clone();
+    check("normalizeFromSource", 10f, (simd, x, off, n) -> {
+      if (simd) {
+        VectorKernels.normalize(src, x, off, n, 0.37f, 1.9f, gamma, beta);
+      } else {
+        ScalarKernels.normalize(src, x, off, n, 0.37f, 1.9f, gamma, beta);
+      }
+      return 0f;
+    });
+    assertArrayEquals(before, src, "the source row is only read");
   }
 
   @Test

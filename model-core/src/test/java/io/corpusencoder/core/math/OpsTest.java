@@ -69,6 +69,32 @@ class OpsTest {
     assertEquals(0.5f, x[6], 1e-7);
   }
 
+  /** The src → dst form is the in-place form's bits, leaving src alone (rows of 3 and 37). */
+  @Test
+  void layerNormIntoAnotherArrayIsTheInPlaceFormBitForBit() {
+    java.util.Random r = new java.util.Random(4);
+    for (int cols : new int[] {3, 37}) {
+      float[] src = new float[5 * cols];
+      float[] g = new float[cols];
+      float[] b = new float[cols];
+      for (int i = 0; i < src.length; i++) src[i] = (float) (r.nextGaussian() * 7 + 2);
+      for (int i = 0; i < cols; i++) {
+        g[i] = (float) r.nextGaussian();
+        b[i] = (float) r.nextGaussian();
+      }
+      float[] copy = src.clone();
+      float[] inPlace = src.clone();
+      float[] dst = new float[src.length];
+      Ops.layerNormInPlace(inPlace, 5, cols, g, b, 1e-5f);
+      Ops.layerNorm(src, dst, 5, cols, g, b, 1e-5f);
+      assertArrayEquals(copy, src, "src is only read");
+      for (int i = 0; i < dst.length; i++) {
+        assertEquals(Float.floatToRawIntBits(inPlace[i]), Float.floatToRawIntBits(dst[i]),
+            "cols " + cols + ", element " + i);
+      }
+    }
+  }
+
   @Test
   void layerNormMatchesHandComputation() {
     float[] x = {1f, 2f, 3f, 4f, -1f, 0f, 1f, 10f};
