@@ -48,9 +48,14 @@ final class VectorKernels {
   static final String BITS_PROPERTY = "corpusencoder.simd.bits";
 
   private static final VectorSpecies<Float> S = species(System.getProperty(BITS_PROPERTY));
+  // exp's float <-> int bit casts name this species, a constant to C2 (reinterpretAsInts() looks
+  // it up at run time).
+  private static final VectorSpecies<Integer> S_INT =
+      VectorSpecies.of(int.class, S.vectorShape());
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-  private static final FloatVector V_LN2_HI = FloatVector.broadcast(S, LN2_HI);
-  private static final FloatVector V_LN2_LO = FloatVector.broadcast(S, LN2_LO);
+  // −ln 2's two parts: fma(n, −c, z) is exactly fma(−n, c, z) (negation is exact), without a neg.
+  private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+  private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
   private static final FloatVector V_C0 = FloatVector.broadcast(S, C0);
   private static final FloatVector V_C1 = FloatVector.broadcast(S, C1);
   private static final FloatVector V_C2 = FloatVector.broadcast(S, C2);
@@ -89,14 +94,14 @@ final class VectorKernels {
     FloatVector xc = x.max(EXP_LOW).min(EXP_HIGH);
     FloatVector t = xc.fma(LOG2E, MAGIC);
     FloatVector n = t.sub(MAGIC);
-    FloatVector negN = n.neg();
-    FloatVector r = negN.fma(V_LN2_LO, negN.fma(V_LN2_HI, xc));
+    FloatVector r = n.fma(V_NEG_LN2_LO, n.fma(V_NEG_LN2_HI, xc));
     FloatVector p = V_C0.fma(r, V_C1).fma(r, V_C2).fma(r, V_C3).fma(r, V_C4).fma(r, V_C5);
     FloatVector y = p.fma(r.mul(r), r).add(ONE);
     // t's bits are MAGIC's plus n: the exponent field of 2^n without a float-to-int conversion.
-    IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127)
-        .lanewise(VectorOperators.LSHL, 23);
-    FloatVector scaled = y.mul(bits.reinterpretAsFloats());
+    IntVector bits = ((IntVector) t.convertShape(VectorOperators.REINTERPRET_F2I, S_INT, 0))
+        .sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+    FloatVector scaled =
+        y.mul((FloatVector) bits.convertShape(VectorOperators.REINTERPRET_I2F, S, 0));
     return scaled.blend(0f, x.lt(EXP_LOW));
   }
 
