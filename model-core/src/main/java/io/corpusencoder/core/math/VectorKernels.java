@@ -236,7 +236,8 @@ final class VectorKernels {
       FloatVector x2 = FloatVector.fromArray(S, x, off + half + i);
       FloatVector ci = FloatVector.fromArray(S, c, tOff + i);
       FloatVector si = FloatVector.fromArray(S, s, tOff + i);
-      x1.mul(ci).add(x2.neg().mul(si)).intoArray(x, off + i);
+      // x1·c − x2·s is bitwise x1·c + (−x2)·s (IEEE's a − b is a + (−b)), without a neg
+      x1.mul(ci).sub(x2.mul(si)).intoArray(x, off + i);
       x2.mul(ci).add(x1.mul(si)).intoArray(x, off + half + i);
     }
     for (; i < half; i++) {
