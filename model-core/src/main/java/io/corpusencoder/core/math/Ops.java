@@ -178,12 +178,16 @@ public final class Ops {
     }
   }
 
-  /** Tanh-approximated GELU, HF "gelu_new" / "gelu_pytorch_tanh". */
+  /**
+   * Tanh-approximated GELU, HF "gelu_new" / "gelu_pytorch_tanh", in double with StrictMath's tanh:
+   * Math.tanh may be a JIT intrinsic with other bits (Java 25's differs from StrictMath on about
+   * 5% of inputs), which would let a vector depend on the executor's JVM.
+   */
   public static void geluTanhInPlace(float[] x, int n) {
     double k = Math.sqrt(2.0 / Math.PI);
     for (int i = 0; i < n; i++) {
       double v = x[i];
-      x[i] = (float) (0.5 * v * (1.0 + Math.tanh(k * (v + 0.044715 * v * v * v))));
+      x[i] = (float) (0.5 * v * (1.0 + StrictMath.tanh(k * (v + 0.044715 * v * v * v))));
     }
   }
 

@@ -80,9 +80,9 @@ public final class Encoder implements Serializable {
     float[] pe = new float[positions * d];
     for (int pos = 0; pos < positions; pos++) {
       for (int i = 0; i < d; i += 2) {
-        double angle = pos / Math.pow(10000.0, (double) i / d);
-        pe[pos * d + i] = (float) Math.sin(angle);
-        if (i + 1 < d) pe[pos * d + i + 1] = (float) Math.cos(angle);
+        double angle = pos / StrictMath.pow(10000.0, (double) i / d);
+        pe[pos * d + i] = (float) StrictMath.sin(angle);
+        if (i + 1 < d) pe[pos * d + i + 1] = (float) StrictMath.cos(angle);
       }
     }
     return pe;

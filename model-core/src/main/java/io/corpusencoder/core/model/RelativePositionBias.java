@@ -57,8 +57,8 @@ public final class RelativePositionBias implements AttentionBias {
     // torch: log(n.float() / max_exact) / math.log(max_distance / max_exact) * (buckets - exact),
     // each step a float32 operation (the Python float divisor rounded to float32).
     float x = (float) n / (float) maxExact;
-    float logRatio = (float) Math.log(x);
-    float large = logRatio / (float) Math.log((double) maxDistance / maxExact)
+    float logRatio = (float) StrictMath.log(x);
+    float large = logRatio / (float) StrictMath.log((double) maxDistance / maxExact)
         * (float) (half - maxExact);
     int val = maxExact + (int) large;
     return ret + Math.min(val, half - 1);

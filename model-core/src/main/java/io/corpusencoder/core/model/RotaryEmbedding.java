@@ -59,7 +59,7 @@ public final class RotaryEmbedding implements Serializable {
    */
   public static RotaryEmbedding fixedNtk(int headSize, double base, double factor) {
     float[] invFreq = inverseFrequencies(headSize, base * factor);
-    float divisor = (float) Math.pow(factor, 2.0 / headSize);
+    float divisor = (float) StrictMath.pow(factor, 2.0 / headSize);
     for (int i = 0; i < invFreq.length; i++) {
       invFreq[i] = invFreq[i] / divisor;
     }
@@ -78,7 +78,7 @@ public final class RotaryEmbedding implements Serializable {
     float[] inv = new float[headSize / 2];
     for (int i = 0; i < inv.length; i++) {
       float exponent = (float) (2 * i) / headSize;
-      inv[i] = 1f / (float) Math.pow(b, exponent);
+      inv[i] = 1f / (float) StrictMath.pow(b, exponent);
     }
     return inv;
   }
@@ -95,7 +95,7 @@ public final class RotaryEmbedding implements Serializable {
   public double base(int len) {
     if (!scales(len)) return base;
     double f = dynamicNtk.factor();
-    return base * Math.pow(f * len / dynamicNtk.trainedPositions() - (f - 1),
+    return base * StrictMath.pow(f * len / dynamicNtk.trainedPositions() - (f - 1),
         headSize / (headSize - 2.0));
   }
 
@@ -146,8 +146,8 @@ public final class RotaryEmbedding implements Serializable {
     for (int p = 0; p < n; p++) {
       for (int i = 0; i < half; i++) {
         float angle = (float) p * inv[i];
-        c[p * half + i] = (float) Math.cos(angle);
-        s[p * half + i] = (float) Math.sin(angle);
+        c[p * half + i] = (float) StrictMath.cos(angle);
+        s[p * half + i] = (float) StrictMath.sin(angle);
       }
     }
     return new float[][] {c, s};

@@ -39,12 +39,13 @@ public record Dense(int inFeatures, int outFeatures, float[] weight, float[] bia
           + "\" is not supported; expected one of " + known);
     }
 
+    // StrictMath: Math.tanh and Math.exp may be JIT intrinsics whose bits differ between JVMs.
     double apply(double x) {
       return switch (this) {
         case IDENTITY -> x;
-        case TANH -> Math.tanh(x);
+        case TANH -> StrictMath.tanh(x);
         case RELU -> Math.max(0, x);
-        case SIGMOID -> 1 / (1 + Math.exp(-x));
+        case SIGMOID -> 1 / (1 + StrictMath.exp(-x));
       };
     }
   }
