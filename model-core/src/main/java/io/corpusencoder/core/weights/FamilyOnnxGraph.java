@@ -51,6 +51,28 @@ abstract class FamilyOnnxGraph {
   }
 
   /**
+   * Refuses a graph in which a node reads {@code last} (the final hidden state, described as
+   * {@code what}) or a Hugging Face-named initializer was never read: a pooler, a head or a weight
+   * this reader does not map would otherwise be dropped without a word. {@code output} names the
+   * model's output, {@code expectedWeights} the weights the family's reader does read.
+   */
+  void requireEndsAt(String last, String what, String output, String expectedWeights) {
+    List<Node> readers = g.consumers.getOrDefault(last, List.of());
+    if (!readers.isEmpty()) {
+      Node next = readers.get(0);
+      throw new ModelFormatException(src + ": node " + next.name() + " (" + next.op()
+          + ") reads " + what + "; expected it to be the graph's output (" + output
+          + ", no pooler or head)");
+    }
+    for (RawTensor t : g.initializers.values()) {
+      if (OnnxReader.isHfName(t.name()) && !usedInitializers.contains(t.name())) {
+        throw new ModelFormatException(src + ": initializer " + t.name() + " is not read where "
+            + family + "'s graph reads its weights; expected only " + expectedWeights);
+      }
+    }
+  }
+
+  /**
    * The layers' weight products: every MatMul by an initializer (or an Identity of one) must be
    * one {@code scope} names (group 1 the layer, group 2 the product's scope path, one of
    * {@code products}); it is stored [in, out] and taken as HF's [out, in] under

@@ -136,19 +136,8 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
       ff = weights.get(p + "mlp.down_proj.weight").shape()[1];
       x = norm(residual(y, biased(down, p + "mlp.down_proj.")), p + "mlp_ln.");
     }
-    if (!g.consumers.getOrDefault(x, List.of()).isEmpty()) {
-      Node next = g.consumers.get(x).get(0);
-      throw new ModelFormatException(src + ": node " + next.name() + " (" + next.op()
-          + ") reads the last mlp_ln's output; expected it to be the graph's output "
-          + "(NewModel's last_hidden_state, no pooler or head)");
-    }
-    for (RawTensor t : g.initializers.values()) {
-      if (OnnxReader.isHfName(t.name()) && !usedInitializers.contains(t.name())) {
-        throw new ModelFormatException(src + ": initializer " + t.name() + " is not read where "
-            + "GTE NewModel's graph reads its weights; expected only the embeddings, the norms "
-            + "and the layers' four products with their biases");
-      }
-    }
+    requireEndsAt(x, "the last mlp_ln's output", "NewModel's last_hidden_state",
+        "the embeddings, the norms and the layers' four products with their biases");
     EncoderConfig.Rotary rotary = rotary();
     try {
       return new Imported(weights, new EncoderConfig(vocab, hidden, numLayers, heads, ff,

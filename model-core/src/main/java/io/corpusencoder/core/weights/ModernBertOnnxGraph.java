@@ -138,19 +138,8 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
       x = residual(y, wo);
     }
     String out = norm(x, "final_norm.weight");
-    if (!g.consumers.getOrDefault(out, List.of()).isEmpty()) {
-      Node next = g.consumers.get(out).get(0);
-      throw new ModelFormatException(src + ": node " + next.name() + " (" + next.op()
-          + ") reads the final norm's output; expected the final norm to be the graph's output "
-          + "(ModernBertModel's last_hidden_state, no head)");
-    }
-    for (RawTensor t : g.initializers.values()) {
-      if (OnnxReader.isHfName(t.name()) && !usedInitializers.contains(t.name())) {
-        throw new ModelFormatException(src + ": initializer " + t.name() + " is not read where "
-            + "ModernBERT's graph reads its weights; expected only the token embeddings, the "
-            + "norms' weights and the layers' four products");
-      }
-    }
+    requireEndsAt(out, "the final norm's output", "ModernBertModel's last_hidden_state",
+        "the token embeddings, the norms' weights and the layers' four products");
     EncoderConfig.Rotary rotary = rotary(attention);
     try {
       return new Imported(weights, new EncoderConfig(vocab, hidden, numLayers, heads, ff,

@@ -104,19 +104,8 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
       String y = postNorm(residual(x, outProj), "encoder.layers." + l + ".norm1.");
       x = postNorm(residual(y, swiGlu(l, y)), "encoder.layers." + l + ".norm2.");
     }
-    if (!g.consumers.getOrDefault(x, List.of()).isEmpty()) {
-      Node next = g.consumers.get(x).get(0);
-      throw new ModelFormatException(src + ": node " + next.name() + " (" + next.op()
-          + ") reads the last layer's output; expected it to be the graph's output "
-          + "(NomicBertModel's last_hidden_state, no pooler or head)");
-    }
-    for (RawTensor t : g.initializers.values()) {
-      if (OnnxReader.isHfName(t.name()) && !usedInitializers.contains(t.name())) {
-        throw new ModelFormatException(src + ": initializer " + t.name() + " is not read where "
-            + "NomicBERT's graph reads its weights; expected only the word and token type "
-            + "embeddings, the norms and the layers' five products");
-      }
-    }
+    requireEndsAt(x, "the last layer's output", "NomicBertModel's last_hidden_state",
+        "the word and token type embeddings, the norms and the layers' five products");
     for (Node n : g.nodes) {
       if (!OnnxReader.KNOWN_OPS.contains(n.op()) && !OPS.contains(n.op())) {
         throw new ModelFormatException(src + ": node " + n.name() + " has op " + n.op()

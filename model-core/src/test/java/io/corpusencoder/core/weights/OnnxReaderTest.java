@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Graph-following import on hand-built ONNX graphs: what it maps and what it refuses. */
 class OnnxReaderTest {
@@ -281,6 +283,40 @@ class OnnxReaderTest {
         + "0 where the rotary table of rope_theta 417196.0 with fixed NTK factor 2.0 (rows / "
         + "position ids) has 0.608201; expected tables of plain rotary or of NewModel's fixed NTK "
         + "rope_scaling (mixed_b and other scalings are not supported)", e.getMessage());
+  }
+
+  /**
+   * Each family's reader refuses a real export carrying a Hugging Face-named weight it never reads
+   * (a pooler here) or a node reading the final hidden state (a head), rather than dropping them:
+   * the extra graph parts are appended as a second GraphProto, which protobuf merges into the first.
+   */
+  @ParameterizedTest
+  @CsvSource(quoteCharacter = '`', value = {
+      "modernbert-tiny, ModernBERT, the final norm's output, ModernBertModel's last_hidden_state",
+      "nomicbert-tiny, NomicBERT, the last layer's output, NomicBertModel's last_hidden_state",
+      "gte-en-tiny, GTE NewModel, the last mlp_ln's output, NewModel's last_hidden_state"})
+  void familyReadersRefuseAWeightOrAHeadTheyDoNotMap(String fixture, String family, String what,
+      String output) throws Exception {
+    var url = getClass().getClassLoader().getResource("models/" + fixture + "/onnx/model.onnx");
+    byte[] export = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(url.toURI()));
+    byte[] withPooler = concat(export, graph(5, floatTensor("pooler.dense.weight", 4, 4)));
+    var unused = assertThrows(ModelFormatException.class,
+        () -> OnnxReader.read(withPooler, "m.onnx", null));
+    assertTrue(unused.getMessage().startsWith("m.onnx: initializer pooler.dense.weight is not "
+        + "read where " + family + "'s graph reads its weights; expected only "),
+        unused.getMessage());
+    byte[] withHead = concat(export, graph(1, node("/head/Tanh", "Tanh",
+        new String[] {"last_hidden_state"}, new String[] {"head_out"})));
+    var head = assertThrows(ModelFormatException.class,
+        () -> OnnxReader.read(withHead, "m.onnx", null));
+    assertEquals("m.onnx: node /head/Tanh (Tanh) reads " + what + "; expected it to be the "
+        + "graph's output (" + output + ", no pooler or head)", head.getMessage());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Test
