@@ -40,6 +40,15 @@ abstract class FamilyOnnxGraph {
   /** The MatMul node multiplying by each layer weight product, by Hugging Face name. */
   final Map<String, Node> weightNodes = new HashMap<>();
 
+  // What the walk has read so far, one value per graph: each reader checks every later
+  // occurrence against the first.
+  Float eps;
+  int hidden;
+  int heads;
+  int headSize;
+  /** The value holding the additive padding mask the scores take. */
+  String paddingMask;
+
   /** A rotate-half rotation {@code x·cos + rotate_half(x)·sin}: its output and its factors. */
   record RotateHalf(String value, String cos, Node mulCos, String sin, Node mulSin) {}
 
@@ -48,6 +57,19 @@ abstract class FamilyOnnxGraph {
     this.src = graph.source;
     this.family = family;
     this.weights = new WeightMap(graph.source);
+  }
+
+  /**
+   * Records the LayerNormalization {@code ln}'s epsilon (ONNX's default 1e-5 when absent), refusing
+   * one that differs from the first norm's ({@code first}): the config has one {@code field}.
+   */
+  void sameEpsilon(Node ln, String first, String field) {
+    float e = ln.attrs().get("epsilon") instanceof Float f ? f : 1e-5f;
+    if (eps != null && e != eps) {
+      throw new ModelFormatException(src + ": node " + ln.name() + " has epsilon " + e
+          + " but " + first + " has " + eps + "; expected one " + field);
+    }
+    eps = e;
   }
 
   /**

@@ -62,11 +62,6 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
 
   private final String prefix;
   private final Pattern weightScope;
-  private Float eps;
-  private int hidden;
-  private int heads;
-  private int headSize;
-  private String paddingMask;
   private Tables tables;
 
   GteOnnxGraph(OnnxReader graph) {
@@ -196,12 +191,7 @@ final class GteOnnxGraph extends FamilyOnnxGraph {
         ln, "its scale and bias initializers (or Identity nodes of them) of " + hidden + " values");
     weights.put(new Tensor(bareName + "weight", g.intDims(scale), g.toFloats(scale)));
     weights.put(new Tensor(bareName + "bias", g.intDims(shift), g.toFloats(shift)));
-    float e = ln.attrs().get("epsilon") instanceof Float f ? f : 1e-5f;
-    if (eps != null && e != eps) {
-      throw new ModelFormatException(src + ": node " + ln.name() + " has epsilon " + e
-          + " but the first norm has " + eps + "; expected one layer_norm_eps");
-    }
-    eps = e;
+    sameEpsilon(ln, "the first norm", "layer_norm_eps");
     return ln.outputs().get(0);
   }
 

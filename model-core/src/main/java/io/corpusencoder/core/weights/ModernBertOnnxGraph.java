@@ -62,11 +62,6 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
   /** "" for a ModernBertModel export, "model." when every name carries that prefix. */
   private final String prefix;
   private final Pattern weightScope;
-  private Float eps;
-  private int hidden;
-  private int heads;
-  private int headSize;
-  private String paddingMask;
 
   ModernBertOnnxGraph(OnnxReader graph) {
     super(graph, "ModernBERT");
@@ -186,12 +181,7 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
     require(scale != null && OnnxReader.isFloat(scale), ln, "its scale " + weight
         + " an initializer (or an Identity of one)");
     weights.put(new Tensor(bareWeight, g.intDims(scale), g.toFloats(scale)));
-    float e = ln.attrs().get("epsilon") instanceof Float f ? f : 1e-5f;
-    if (eps != null && e != eps) {
-      throw new ModelFormatException(src + ": node " + ln.name() + " has epsilon " + e
-          + " but the first norm has " + eps + "; expected one norm_eps");
-    }
-    eps = e;
+    sameEpsilon(ln, "the first norm", "norm_eps");
     return ln.outputs().get(0);
   }
 

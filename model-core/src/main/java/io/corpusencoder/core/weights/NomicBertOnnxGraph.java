@@ -63,11 +63,6 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
 
   /** Integer shapes known while walking (values' dimensions, UNKNOWN where dynamic). */
   private final Map<String, long[]> shapes = new HashMap<>();
-  private Float eps;
-  private int hidden;
-  private int heads;
-  private int headSize;
-  private String paddingMask;
 
   NomicBertOnnxGraph(OnnxReader graph) {
     super(graph, "NomicBERT");
@@ -178,12 +173,7 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
           + " a float initializer (or an Identity of one) of " + hidden + " values");
       weights.put(new Tensor(prefix + part, g.intDims(t), g.toFloats(t)));
     }
-    float e = ln.attrs().get("epsilon") instanceof Float f ? f : 1e-5f;
-    if (eps != null && e != eps) {
-      throw new ModelFormatException(src + ": node " + ln.name() + " has epsilon " + e
-          + " but emb_ln has " + eps + "; expected one layer_norm_epsilon");
-    }
-    eps = e;
+    sameEpsilon(ln, "emb_ln", "layer_norm_epsilon");
     return ln.outputs().get(0);
   }
 

@@ -313,6 +313,30 @@ class OnnxReaderTest {
         + "graph's output (" + output + ", no pooler or head)", head.getMessage());
   }
 
+  /**
+   * One LayerNormalization of a real export given another epsilon (its first "epsilon" attribute's
+   * float changed to 2e-5) is refused naming a norm and the config's one epsilon field.
+   */
+  @ParameterizedTest
+  @CsvSource({"modernbert-tiny, norm_eps", "nomicbert-tiny, layer_norm_epsilon",
+      "gte-en-tiny, layer_norm_eps"})
+  void familyReadersRefuseNormsOfTwoEpsilons(String fixture, String field) throws Exception {
+    var url = getClass().getClassLoader().getResource("models/" + fixture + "/onnx/model.onnx");
+    byte[] onnx = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(url.toURI()));
+    // AttributeProto: name (field 1) "epsilon", then f (field 2, fixed32: tag 0x15) and 4 bytes
+    byte[] attr = "\n\u0007epsilon\u0015".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = -1;
+    for (int i = 0; i + attr.length <= onnx.length && at < 0; i++) {
+      if (Arrays.equals(onnx, i, i + attr.length, attr, 0, attr.length)) at = i + attr.length;
+    }
+    assertTrue(at > 0, "no epsilon attribute in " + fixture);
+    java.nio.ByteBuffer.wrap(onnx, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(2e-5f);
+    var e = assertThrows(ModelFormatException.class, () -> OnnxReader.read(onnx, "m.onnx", null));
+    assertTrue(e.getMessage().startsWith("m.onnx: node "), e.getMessage());
+    assertTrue(e.getMessage().matches(".*/LayerNormalization has epsilon \\S+ but .* has \\S+; "
+        + "expected one " + field) && e.getMessage().contains("2.0E-5"), e.getMessage());
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
