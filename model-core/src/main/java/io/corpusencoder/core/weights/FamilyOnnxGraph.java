@@ -60,6 +60,24 @@ abstract class FamilyOnnxGraph {
   }
 
   /**
+   * Attention's context product: the Softmax over the keys of {@code addMask}'s output (through
+   * any Casts the exporter adds) multiplied by {@code v}. Returns that MatMul.
+   */
+  Node probabilitiesTimes(Node addMask, String v) {
+    Node softmax = onlyConsumer(addMask.outputs().get(0), "Softmax", addMask);
+    long axis = attrLong(softmax, "axis", -1);
+    require(axis == -1 || axis == 3, softmax, "softmax over the keys (axis -1)");
+    String probs = softmax.outputs().get(0);
+    for (Node c = onlyConsumer(probs, null, softmax); c.op().equals("Cast");
+        c = onlyConsumer(probs, null, c)) {
+      probs = c.outputs().get(0);
+    }
+    Node context = onlyConsumer(probs, "MatMul", softmax);
+    require(context.inputs().equals(List.of(probs, v)), context, "probabilities times v");
+    return context;
+  }
+
+  /**
    * Records the LayerNormalization {@code ln}'s epsilon (ONNX's default 1e-5 when absent), refusing
    * one that differs from the first norm's ({@code first}): the config has one {@code field}.
    */

@@ -231,16 +231,7 @@ final class ModernBertOnnxGraph extends FamilyOnnxGraph {
     String scores = scaledScores(rq.value(), kt);
     Node addMask = onlyConsumer(scores, "Add", g.producers.get(scores));
     String mask = other(addMask, scores);
-    Node softmax = onlyConsumer(addMask.outputs().get(0), "Softmax", addMask);
-    long axis = attrLong(softmax, "axis", -1);
-    require(axis == -1 || axis == 3, softmax, "softmax over the keys (axis -1)");
-    String probs = softmax.outputs().get(0);
-    for (Node c = onlyConsumer(probs, null, softmax); c.op().equals("Cast");
-        c = onlyConsumer(probs, null, c)) {
-      probs = c.outputs().get(0);
-    }
-    Node context = onlyConsumer(probs, "MatMul", softmax);
-    require(context.inputs().equals(List.of(probs, v)), context, "probabilities times v");
+    Node context = probabilitiesTimes(addMask, v);
     Node back = onlyConsumer(context.outputs().get(0), "Transpose", context);
     requirePerm(back, 0, 2, 1, 3);
     Node merge = onlyConsumer(back.outputs().get(0), "Reshape", back);

@@ -274,12 +274,7 @@ final class NomicBertOnnxGraph extends FamilyOnnxGraph {
         "scaled queries times scaled transposed keys (scaled_dot_product_attention)");
     Node addMask = onlyConsumer(scores.outputs().get(0), "Add", scores);
     requirePaddingMask(other(addMask, scores.outputs().get(0)), addMask);
-    Node softmax = onlyConsumer(addMask.outputs().get(0), "Softmax", addMask);
-    long axis = attrLong(softmax, "axis", -1);
-    require(axis == -1 || axis == 3, softmax, "softmax over the keys (axis -1)");
-    Node context = onlyConsumer(softmax.outputs().get(0), "MatMul", softmax);
-    require(context.inputs().equals(List.of(softmax.outputs().get(0), vt.outputs().get(0))),
-        context, "probabilities times v");
+    Node context = probabilitiesTimes(addMask, vt.outputs().get(0));
     Node back = onlyConsumer(context.outputs().get(0), "Transpose", context);
     requirePerm(back, 0, 2, 1, 3);
     shapes.put(back.outputs().get(0), new long[] {UNKNOWN, UNKNOWN, heads, headSize});
