@@ -83,7 +83,6 @@ import os
 import random
 import re
 import shutil
-import tempfile
 
 import torch
 from transformers import (AutoModel, AutoTokenizer, ModernBertConfig, ModernBertModel,
@@ -255,26 +254,23 @@ def every_8th_row(lang, text, ids, h):
 
 def write_fixture(name, model, cls, tok, texts, **load_kwargs):
     out = os.path.join(RES, "models", name)
-    weights = os.path.join(out, "model.safetensors")
-    kept_onnx, old_weights = None, None
+    weights, onnx = os.path.join(out, "model.safetensors"), os.path.join(out, "onnx")
+    old_weights = None
     if os.path.isdir(out):
-        if os.path.isdir(os.path.join(out, "onnx")):
-            # make_family_onnx_fixtures.py's export of these weights: kept if they come out the same
-            kept_onnx = tempfile.mkdtemp()
-            shutil.move(os.path.join(out, "onnx"), kept_onnx)
+        if os.path.isfile(weights):
             with open(weights, "rb") as f:
                 old_weights = f.read()
-        shutil.rmtree(out)
+        for entry in os.listdir(out):  # all but onnx/, make_family_onnx_fixtures.py's export
+            path = os.path.join(out, entry)
+            if entry != "onnx":
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     model.save_pretrained(out, safe_serialization=True)
-    if kept_onnx:
+    if os.path.isdir(onnx):
         with open(weights, "rb") as f:
-            same = f.read() == old_weights
-        if same:
-            shutil.move(os.path.join(kept_onnx, "onnx"), out)
-        else:
-            print(f"{name}: weights changed, its onnx/ export removed: run "
-                  f"make_family_onnx_fixtures.py --only {name}")
-        shutil.rmtree(kept_onnx)
+            if f.read() != old_weights:  # exported from other weights: stale
+                shutil.rmtree(onnx)
+                print(f"{name}: weights changed, its onnx/ export removed: run "
+                      f"make_family_onnx_fixtures.py --only {name}")
     shutil.copyfile(TOKENIZER, os.path.join(out, "tokenizer.json"))
     write_sentence_transformers(out, model.config.hidden_size)
     again = cls.from_pretrained(out, **load_kwargs).eval()
